@@ -1,0 +1,1 @@
+"""Trellis: the people side of a personalized-learning initiative."""

@@ -1,0 +1,117 @@
+"""The ``trellis`` command: demo, serve, manage, token."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.config.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _serve(host: str, port: int, workers: int) -> int:
+    """Run gunicorn (a production-grade WSGI server) in place of this process."""
+    args = [
+        sys.executable, "-m", "gunicorn", "trellis.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ]  # fmt: skip
+    os.execv(sys.executable, args)  # noqa: S606 — fixed program, arguments from our own parser
+    return 0  # pragma: no cover (execv does not return)
+
+
+def cmd_demo(opts: argparse.Namespace) -> int:
+    _django_setup()
+    from trellis.demo.loader import PASSWORD, PERSONAS, demo_load
+
+    print("Preparing the database…", flush=True)
+    _migrate()
+    summary = demo_load()
+    print(summary.describe())
+    print(f"\nDemo accounts (password for all: {PASSWORD}):")
+    for persona in PERSONAS:
+        print(f"  {persona.username:<8} {persona.description}")
+    if opts.no_serve:
+        return 0
+    print(f"\nTrellis is at http://{opts.host}:{opts.port}/  (Ctrl+C stops it)\n", flush=True)
+    return _serve(opts.host, opts.port, opts.workers)
+
+
+def cmd_serve(opts: argparse.Namespace) -> int:
+    _django_setup()
+    _migrate()
+    print(f"Trellis is at http://{opts.host}:{opts.port}/", flush=True)
+    return _serve(opts.host, opts.port, opts.workers)
+
+
+def cmd_manage(opts: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["trellis manage", *opts.args])
+    return 0
+
+
+def cmd_token(opts: argparse.Namespace) -> int:
+    _django_setup()
+    from trellis.core.models import User
+    from trellis.core.services import api_token_create
+
+    user = User.objects.filter(username=opts.username, is_active=True).first()
+    if user is None:
+        print(f"No active user called {opts.username!r}.", file=sys.stderr)
+        return 2
+    token = api_token_create(user=user, name=opts.name)
+    print(f"API token for {user.username} (shown once; send as 'Authorization: Bearer …'): {token}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trellis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+
+    demo = sub.add_parser("demo", help="load the demo consortium and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load the data, then stop")
+    server_options(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve Trellis with gunicorn")
+    server_options(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    token = sub.add_parser("token", help="print a new API token for a user")
+    token.add_argument("username")
+    token.add_argument("--name", default="cli", help="a label to tell tokens apart")
+    token.set_defaults(func=cmd_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    opts = build_parser().parse_args(argv)
+    result: int = opts.func(opts)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

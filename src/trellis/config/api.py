@@ -1,0 +1,23 @@
+"""The JSON API at /api/v1/: one router (and OpenAPI tag) per area."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
+from trellis.org.api import router as org_router
+
+api = NinjaAPI(
+    title="Trellis API",
+    version="1",
+    description=(
+        "Plan, staff, grow and sustain the people side of a personalized-learning initiative. "
+        "Authenticate with `Authorization: Bearer <token>` (see `trellis token USERNAME`) or a "
+        "browser session. Lists take `limit` and `offset` and answer `{items, count}`. Send "
+        "`X-Trellis-District: <slug>` to work in a district other than your first."
+    ),
+    auth=[BearerAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+install_problem_handlers(api)
+api.add_router("/", org_router)

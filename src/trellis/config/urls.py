@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from trellis.config.api import api
+from trellis.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("trellis.core.urls")),
+    path("", include("trellis.org.urls")),
+    path("", include("trellis.insights.urls")),
+]

@@ -1,0 +1,114 @@
+"""What every API router shares: authentication, the active district, problem+json errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from trellis.core import policy
+from trellis.core.models import ApiToken, District, User
+from trellis.core.services import token_hash
+from trellis.core.tenancy import district_of
+
+PROBLEM = "application/problem+json"
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a token from ``trellis token USERNAME``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session cookie; unsafe methods also need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        return user if user.is_authenticated else None
+
+
+def api_user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def api_district(request: HttpRequest, perm: str = policy.VIEW) -> District:
+    """The caller's district (X-Trellis-District header by slug, else their first)."""
+    district = district_of(request)
+    if district is None:
+        raise PermissionDenied("You are not a member of any district (or not of the one named).")
+    policy.require(api_user(request), perm, district)
+    return district
+
+
+def problem(
+    status: int, title: str, detail: str = "", errors: list[Any] | None = None
+) -> JsonResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, content_type=PROBLEM)
+
+
+def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    """Every error the API returns is RFC 9457 problem+json, with field paths where known."""
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [
+            {"field": _field_path(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
+            for e in exc.errors
+        ]
+        return problem(422, "Invalid request", "Some fields are not valid.", errors)
+
+    @api.exception_handler(ValidationError)
+    def domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": f"body.{field}", "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "body", "message": m} for m in exc.messages]
+        return problem(422, "Invalid request", "Some fields are not valid.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = problem(401, "Not signed in", "Send a session cookie or a bearer token.")
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(403, "Forbidden", str(exc) or "You may not do that.")
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(404, "Not found", "No such record in your district.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(exc.status_code, str(exc.message))

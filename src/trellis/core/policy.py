@@ -1,0 +1,89 @@
+"""The one answer to "may this user do this here?", used by pages, the API and exports alike.
+
+Permissions are per district and come from the user's memberships in it. Objects are checked
+through their ``district_id``; asking about another district's object is simply "no", and the
+selectors that fetch objects already scope by district, so such objects answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from trellis.core.models import Consortium, District, Membership, Role, User
+
+
+class HasDistrict(Protocol):
+    district_id: int
+
+
+VIEW = "org.view"
+EDIT = "org.edit"
+EXPORT = "org.export"
+AUDIT_VIEW = "audit.view"
+MEMBERS_MANAGE = "members.manage"
+
+_EVERYONE = frozenset({VIEW})
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_ADMIN: frozenset({VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE}),
+    Role.HR: frozenset({VIEW, EDIT, EXPORT}),
+    Role.PRINCIPAL: frozenset({VIEW, EXPORT}),
+    Role.COACH: _EVERYONE,
+    Role.TEACHER: _EVERYONE,
+    Role.PANELIST: _EVERYONE,
+    Role.VIEWER: frozenset({VIEW, EXPORT}),
+}
+
+
+def district_roles(user: User, district_id: int) -> frozenset[str]:
+    """The roles ``user`` holds in one district, cached on the user object for the request."""
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_trellis_roles", None)
+    if cache is None:
+        cache = {}
+        for did, role in Membership.objects.filter(user=user, district__isnull=False).values_list(
+            "district_id", "role"
+        ):
+            assert did is not None
+            cache[did] = cache.get(did, frozenset()) | {role}
+        user._trellis_roles = cache  # type: ignore[attr-defined]
+    return cache.get(district_id, frozenset())
+
+
+def permissions(user: User, district: District | int | None) -> frozenset[str]:
+    if district is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    district_id = district if isinstance(district, int) else district.pk
+    granted: frozenset[str] = frozenset()
+    for role in district_roles(user, district_id):
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return granted
+
+
+def can(user: User, perm: str, target: District | HasDistrict | None) -> bool:
+    """May ``user`` do ``perm`` to ``target`` (a district, or any object with a district)?"""
+    if target is None:
+        return False
+    district_id = target.pk if isinstance(target, District) else target.district_id
+    return perm in permissions(user, district_id)
+
+
+def require(user: User, perm: str, target: District | HasDistrict | None) -> None:
+    if not can(user, perm, target):
+        raise PermissionDenied("You do not have permission to do that in this district.")
+
+
+def user_districts(user: User) -> QuerySet[District]:
+    if not user.is_authenticated:
+        return District.objects.none()
+    return District.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def led_consortia(user: User) -> QuerySet[Consortium]:
+    """Consortia whose aggregates this user may see (consortium lead memberships only)."""
+    if not user.is_authenticated:
+        return Consortium.objects.none()
+    return Consortium.objects.filter(
+        memberships__user=user, memberships__role=Role.CONSORTIUM_LEAD
+    ).distinct()

@@ -1,0 +1,196 @@
+"""Schools and staff (Ed-Fi School and Staff), owned by a district."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from trellis.core.models import District, Locale, User
+
+
+class Grade(models.IntegerChoices):
+    """Ed-Fi GradeLevelDescriptor, ordered so a school's range can be checked."""
+
+    PRESCHOOL = -1, "Pre-K"
+    KINDERGARTEN = 0, "Kindergarten"
+    FIRST = 1, "Grade 1"
+    SECOND = 2, "Grade 2"
+    THIRD = 3, "Grade 3"
+    FOURTH = 4, "Grade 4"
+    FIFTH = 5, "Grade 5"
+    SIXTH = 6, "Grade 6"
+    SEVENTH = 7, "Grade 7"
+    EIGHTH = 8, "Grade 8"
+    NINTH = 9, "Grade 9"
+    TENTH = 10, "Grade 10"
+    ELEVENTH = 11, "Grade 11"
+    TWELFTH = 12, "Grade 12"
+
+
+class SchoolCategory(models.TextChoices):
+    """Ed-Fi SchoolCategoryDescriptor (the common values)."""
+
+    ELEMENTARY = "elementary", "Elementary school"
+    MIDDLE = "middle", "Middle school"
+    HIGH = "high", "High school"
+    ELEMENTARY_SECONDARY = "elementary_secondary", "Elementary/secondary school"
+    OTHER = "other", "Other"
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="schools")
+    name = models.CharField(max_length=200)
+    school_id = models.PositiveIntegerField(
+        verbose_name="school id", help_text="State school id / Ed-Fi SchoolId."
+    )
+    category = models.CharField(
+        max_length=30, choices=SchoolCategory.choices, default=SchoolCategory.ELEMENTARY
+    )
+    lowest_grade = models.SmallIntegerField(choices=Grade.choices, default=Grade.KINDERGARTEN)
+    highest_grade = models.SmallIntegerField(choices=Grade.choices, default=Grade.FIFTH)
+    locale = models.CharField(max_length=10, choices=Locale.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "school_id"], name="school_unique_id"),
+            models.UniqueConstraint(fields=["district", "name"], name="school_unique_name"),
+            models.CheckConstraint(
+                name="school_grade_range_ordered",
+                condition=Q(lowest_grade__lte=F("highest_grade")),
+                violation_error_message="The lowest grade must not be above the highest grade.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def grade_span(self) -> str:
+        low, high = Grade(self.lowest_grade).label, Grade(self.highest_grade).label
+        return low if low == high else f"{low} – {high}"
+
+
+class StaffClassification(models.TextChoices):
+    """Ed-Fi StaffClassificationDescriptor."""
+
+    TEACHER = "teacher", "Teacher"
+    INSTRUCTIONAL_COORDINATOR = "instructional_coordinator", "Instructional coordinator"
+    SCHOOL_SPECIALIST = "school_specialist", "School specialist"
+    PRINCIPAL = "principal", "Principal"
+    ASSISTANT_PRINCIPAL = "assistant_principal", "Assistant principal"
+    SCHOOL_ADMINISTRATOR = "school_administrator", "School administrator"
+    COUNSELOR = "counselor", "Counselor"
+    LIBRARIAN = "librarian", "Librarian / media specialist"
+    INSTRUCTIONAL_AIDE = "instructional_aide", "Instructional aide"
+    SUBSTITUTE_TEACHER = "substitute_teacher", "Substitute teacher"
+    LEA_ADMINISTRATOR = "lea_administrator", "District administrator"
+    LEA_SPECIALIST = "lea_specialist", "District specialist"
+    SUPERINTENDENT = "superintendent", "Superintendent"
+    SUPPORT_SERVICES = "support_services", "Support services staff"
+    OTHER = "other", "Other"
+
+
+class LevelOfEducation(models.TextChoices):
+    """Ed-Fi LevelOfEducationDescriptor."""
+
+    BACHELORS = "bachelors", "Bachelor's"
+    MASTERS = "masters", "Master's"
+    SPECIALIST = "specialist", "Education specialist"
+    DOCTORATE = "doctorate", "Doctorate"
+    ASSOCIATES = "associates", "Associate's"
+    SOME_COLLEGE = "some_college", "Some college"
+    HIGH_SCHOOL = "high_school", "High school diploma"
+
+
+class AcademicSubject(models.TextChoices):
+    """Ed-Fi AcademicSubjectDescriptor (the common values)."""
+
+    ELA = "ela", "English language arts"
+    MATH = "math", "Mathematics"
+    SCIENCE = "science", "Science"
+    SOCIAL_STUDIES = "social_studies", "Social studies"
+    ARTS = "arts", "Fine and performing arts"
+    PE = "pe", "Physical, health and safety education"
+    WORLD_LANGUAGES = "world_languages", "World languages"
+    CTE = "cte", "Career and technical education"
+    SPECIAL_EDUCATION = "special_education", "Special education"
+    MULTIPLE = "multiple", "Multiple subjects"
+
+
+class Staff(models.Model):
+    """A person employed by the district (Ed-Fi Staff essentials)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="staff")
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff",
+        help_text="The school they mainly work in; empty for district-office staff.",
+    )  # fmt: skip
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_records"
+    )
+    staff_unique_id = models.CharField(
+        max_length=32, verbose_name="staff id", help_text="The district's own staff number."
+    )
+    first_name = models.CharField(max_length=75)
+    middle_name = models.CharField(max_length=75, blank=True)
+    last_name = models.CharField(max_length=75)
+    email = models.EmailField(blank=True)
+    classification = models.CharField(
+        max_length=40, choices=StaffClassification.choices, default=StaffClassification.TEACHER
+    )
+    academic_subject = models.CharField(
+        max_length=30, choices=AcademicSubject.choices, blank=True, verbose_name="subject"
+    )
+    years_prior_teaching = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)],
+        verbose_name="years of prior teaching experience",
+    )  # fmt: skip
+    years_prior_professional = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)],
+        verbose_name="years of prior professional experience",
+    )  # fmt: skip
+    highest_education = models.CharField(
+        max_length=20, choices=LevelOfEducation.choices, blank=True,
+        verbose_name="highest level of education completed",
+    )  # fmt: skip
+    hire_date = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True, verbose_name="currently employed")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "staff"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "staff_unique_id"], name="staff_unique_id_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "email"], condition=~Q(email=""), name="staff_unique_email"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "user"],
+                condition=Q(user__isnull=False),
+                name="staff_one_record_per_user",
+            ),
+        ]
+        indexes = [
+            # The staff list sorts by name within a district, optionally within a school or
+            # classification; these keep each page an index range scan at 75,000 staff.
+            models.Index(fields=["district", "last_name", "first_name"], name="staff_name_idx"),
+            models.Index(fields=["district", "school", "last_name"], name="staff_school_idx"),
+            models.Index(
+                fields=["district", "classification", "last_name"], name="staff_class_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,108 @@
+"""Writes for schools and staff. Each validates, saves and audits in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from trellis.core.audit import audit_record, diff, snapshot
+from trellis.core.models import District, User
+from trellis.org.models import School, Staff
+
+SCHOOL_FIELDS = ("name", "school_id", "category", "lowest_grade", "highest_grade", "locale")
+STAFF_FIELDS = (
+    "staff_unique_id", "first_name", "middle_name", "last_name", "email", "school",
+    "classification", "academic_subject", "years_prior_teaching", "years_prior_professional",
+    "highest_education", "hire_date", "is_active",
+)  # fmt: skip
+
+
+def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(instance, name, value.strip() if isinstance(value, str) else value)
+
+
+def _save(instance: School | Staff) -> None:
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        # Two people saving the same id at once: the database constraint has the last word.
+        raise ValidationError("This record clashes with one saved a moment ago.") from exc
+
+
+def _check_school_unique(school: School) -> None:
+    others = School.objects.filter(district_id=school.district_id).exclude(pk=school.pk)
+    errors = {}
+    if others.filter(school_id=school.school_id).exists():
+        errors["school_id"] = f"Another school in this district already has id {school.school_id}."
+    if others.filter(name__iexact=school.name).exists():
+        errors["name"] = f"Another school in this district is already called “{school.name}”."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_staff(staff: Staff) -> None:
+    others = Staff.objects.filter(district_id=staff.district_id).exclude(pk=staff.pk)
+    errors = {}
+    if others.filter(staff_unique_id=staff.staff_unique_id).exists():
+        errors["staff_unique_id"] = f"Staff id {staff.staff_unique_id} is already in use."
+    if staff.email and others.filter(email__iexact=staff.email).exists():
+        errors["email"] = f"{staff.email} already belongs to another staff record."
+    if staff.school is not None and staff.school.district_id != staff.district_id:
+        errors["school"] = "Choose a school in this district."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def school_create(*, district: District, data: Mapping[str, Any], actor: User) -> School:
+    school = School(district=district)
+    _assign(school, data, SCHOOL_FIELDS)
+    _check_school_unique(school)
+    _save(school)
+    changes = diff({}, snapshot(school, SCHOOL_FIELDS))
+    audit_record(actor=actor, action="org.school_created", target=school, changes=changes)
+    return school
+
+
+@transaction.atomic
+def school_update(*, school: School, data: Mapping[str, Any], actor: User) -> School:
+    before = snapshot(school, SCHOOL_FIELDS)
+    _assign(school, data, SCHOOL_FIELDS)
+    _check_school_unique(school)
+    _save(school)
+    changes = diff(before, snapshot(school, SCHOOL_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="org.school_updated", target=school, changes=changes)
+    return school
+
+
+@transaction.atomic
+def staff_create(*, district: District, data: Mapping[str, Any], actor: User) -> Staff:
+    staff = Staff(district=district)
+    _assign(staff, data, STAFF_FIELDS)
+    _check_staff(staff)
+    _save(staff)
+    changes = diff({}, snapshot(staff, STAFF_FIELDS))
+    audit_record(actor=actor, action="org.staff_created", target=staff, changes=changes)
+    return staff
+
+
+@transaction.atomic
+def staff_update(*, staff: Staff, data: Mapping[str, Any], actor: User) -> Staff:
+    before = snapshot(staff, STAFF_FIELDS)
+    _assign(staff, data, STAFF_FIELDS)
+    _check_staff(staff)
+    _save(staff)
+    changes = diff(before, snapshot(staff, STAFF_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="org.staff_updated", target=staff, changes=changes)
+    return staff
