@@ -1,6 +1,6 @@
 """/api/v1 endpoints for districts, schools and staff (tag ``org``)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime as dt
 from typing import Any

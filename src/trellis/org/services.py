@@ -75,7 +75,8 @@ def school_create(*, district: District, data: Mapping[str, Any], actor: User) -
 
 @transaction.atomic
 def school_update(*, school: School, data: Mapping[str, Any], actor: User) -> School:
-    before = snapshot(school, SCHOOL_FIELDS)
+    # "Before" comes from the database: a bound ModelForm has already changed ``school``.
+    before = snapshot(School.objects.select_for_update().get(pk=school.pk), SCHOOL_FIELDS)
     _assign(school, data, SCHOOL_FIELDS)
     _check_school_unique(school)
     _save(school)
@@ -98,7 +99,8 @@ def staff_create(*, district: District, data: Mapping[str, Any], actor: User) ->
 
 @transaction.atomic
 def staff_update(*, staff: Staff, data: Mapping[str, Any], actor: User) -> Staff:
-    before = snapshot(staff, STAFF_FIELDS)
+    # "Before" comes from the database: a bound ModelForm has already changed ``staff``.
+    before = snapshot(Staff.objects.select_for_update().get(pk=staff.pk), STAFF_FIELDS)
     _assign(staff, data, STAFF_FIELDS)
     _check_staff(staff)
     _save(staff)

@@ -1,0 +1,276 @@
+"""Trellis driven through a real Chromium: the main journey, the keyboard, forms, the tenant wall.
+
+Every page the journey visits is also checked with axe-core. Playwright's sync API is used against
+Debian's Chromium; no browser is ever downloaded. Without /usr/bin/chromium these tests are
+skipped, unless TRELLIS_REQUIRE_BROWSER=1 (as in CI), in which case they fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from trellis.conftest import PASSWORD, Persona
+from trellis.factories import StaffFactory
+from trellis.org.models import Staff
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+# The live server reads the database from its own thread, so each test commits for real; the
+# serialized rollback puts back the reference data (grantees) that migrations loaded.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+# --- Fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium_path(browser_required: bool) -> str:
+    """Debian's Chromium, or a skip (a failure when TRELLIS_REQUIRE_BROWSER=1)."""
+    if not CHROMIUM.exists():
+        if browser_required:
+            pytest.fail(
+                f"TRELLIS_REQUIRE_BROWSER=1 but Chromium was not found at {CHROMIUM}; "
+                "install Debian's chromium package"
+            )
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def allow_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django
+    # refuse ORM calls from the test itself unless told that this is safe here.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str, allow_orm_beside_playwright: None) -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(transactional_db, browser: Browser, live_server) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) pointed at the live server."""
+    ctx = browser.new_context(base_url=live_server.url)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def sign_in_with_session(context: BrowserContext, persona: Persona, base_url: str) -> None:
+    """Hand the browser a signed-in session, for tests that are not about the sign-in form."""
+    session = persona.client().cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
+
+
+def assert_accessible(page: Page, axe: Axe) -> None:
+    results = axe.run(page)
+    assert results.violations_count == 0, (
+        f"axe found {results.violations_count} accessibility violation(s) on {page.url}:\n"
+        f"{results.generate_report()}"
+    )
+
+
+def main_nav(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Main")
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+# --- Tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_alice_signs_in_and_finds_a_staff_member_on_accessible_pages(
+    transactional_db, live_server, page: Page, axe: Axe, alice, school_a, staff_a
+):
+    # Given a district with a school and a handful of staff, Ana Alvarez among them
+    StaffFactory.create_batch(4, district=alice.district, school=school_a)
+    StaffFactory(district=alice.district, school=None, first_name="Omar", last_name="Office")
+
+    # When alice opens the sign-in page
+    page.goto("/login/")
+    expect(heading(page)).to_have_text("Sign in to Trellis")
+    assert_accessible(page, axe)
+
+    # And signs in with the keyboard
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/login/")
+    ) as sign_in:
+        page.get_by_label("Password").press("Enter")
+    assert sign_in.value.status == 302, (
+        f"signing in answered {sign_in.value.status} instead of redirecting home:\n"
+        f"{sign_in.value.text()[:2000]}"
+    )
+
+    # Then she lands on her district's home page
+    page.wait_for_url(f"{live_server.url}/")
+    expect(heading(page)).to_contain_text("Maple Valley")
+    assert_accessible(page, axe)
+
+    # When she follows "Staff" in the main navigation
+    main_nav(page).get_by_role("link", name="Staff", exact=True).click()
+
+    # Then the staff list shows Ana Alvarez's row
+    page.wait_for_url(f"{live_server.url}/staff/")
+    expect(heading(page)).to_have_text("Staff")
+    row = page.get_by_role("row").filter(has_text="Alvarez, Ana")
+    expect(row).to_have_count(1)
+    assert_accessible(page, axe)
+
+    # When she opens that row
+    row.get_by_role("link", name="Alvarez, Ana").click()
+
+    # Then she sees Ana's record
+    page.wait_for_url(f"{live_server.url}/staff/{staff_a.pk}/")
+    expect(heading(page)).to_have_text("Ana Alvarez")
+    assert_accessible(page, axe)
+
+    # And the edit form for the record is accessible too
+    page.get_by_role("link", name="Edit staff record").click()
+    page.wait_for_url(f"{live_server.url}/staff/{staff_a.pk}/edit/")
+    expect(heading(page)).to_have_text("Edit Ana Alvarez")
+    expect(page.get_by_label("First name")).to_have_value("Ana")
+    assert_accessible(page, axe)
+
+    # When she visits the schools list and the school's own page
+    main_nav(page).get_by_role("link", name="Schools", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/schools/")
+    expect(heading(page)).to_have_text("Schools")
+    assert_accessible(page, axe)
+
+    page.get_by_role("link", name="Aspen Elementary").click()
+    page.wait_for_url(f"{live_server.url}/schools/{school_a.pk}/")
+    expect(heading(page)).to_have_text("Aspen Elementary")
+    expect(page.get_by_role("link", name="Alvarez, Ana")).to_be_visible()
+    assert_accessible(page, axe)
+
+    # And the audit log, which an administrator may read
+    main_nav(page).get_by_role("link", name="Audit log", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/audit/")
+    expect(heading(page)).to_have_text("Audit log")
+    assert_accessible(page, axe)
+
+    # And the grantee landscape shared by every district
+    main_nav(page).get_by_role("link", name="Grantee landscape", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/reference/grantees/")
+    expect(heading(page)).to_have_text("Grantee landscape")
+    assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+def test_the_first_tab_reaches_the_skip_link_and_enter_jumps_to_main_content(
+    transactional_db, live_server, context: BrowserContext, page: Page, alice
+):
+    # Given alice is signed in and on her home page
+    sign_in_with_session(context, alice, live_server.url)
+    page.goto("/")
+    expect(heading(page)).to_contain_text("Maple Valley")
+
+    # When she presses Tab once
+    page.keyboard.press("Tab")
+
+    # Then the skip link has focus
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+
+    # When she presses Enter
+    page.keyboard.press("Enter")
+
+    # Then the page moves to the main content and focus follows it
+    page.wait_for_url(f"{live_server.url}/#main")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+@pytest.mark.browser
+def test_an_invalid_email_is_reported_at_the_field_and_nothing_is_saved(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe, alice, school_a
+):
+    # Given alice is signed in and on the "Add a staff member" form
+    sign_in_with_session(context, alice, live_server.url)
+    page.goto("/staff/new/")
+    expect(heading(page)).to_have_text("Add a staff member")
+    staff_before = Staff.objects.count()
+
+    # When she fills in the required fields but a malformed email, and saves
+    page.get_by_label("Staff id").fill("S-BROWSER-1")
+    page.get_by_label("First name").fill("Bea")
+    page.get_by_label("Last name").fill("Browser")
+    page.get_by_label("Email").fill("not-an-email")
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/staff/new/")
+    ) as saved:
+        page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+
+    # Then the form comes back with the error beside the email field
+    assert saved.value.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("The record was not saved")
+    email = page.get_by_label("Email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_value("not-an-email")
+    email_field = page.locator(".field").filter(has=page.locator("#id_email"))
+    expect(email_field).to_contain_text("Enter a valid email address.")
+    # Only the email is wrong: no other field is marked invalid
+    expect(page.locator("[aria-invalid='true']")).to_have_count(1)
+    assert_accessible(page, axe)
+
+    # And no staff record was created
+    assert Staff.objects.count() == staff_before
+
+
+@pytest.mark.browser
+def test_charlie_from_another_district_gets_not_found_for_alices_staff(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe, charlie, staff_a
+):
+    # Given charlie, an administrator in Cedar Ridge, is signed in
+    sign_in_with_session(context, charlie, live_server.url)
+
+    # When he opens a Maple Valley staff record by its address
+    response = page.goto(f"/staff/{staff_a.pk}/")
+
+    # Then he gets the not-found page, and nothing of Ana's record
+    assert response is not None
+    assert response.status == 404
+    expect(heading(page)).to_have_text("Not found")
+    expect(page.get_by_text("Alvarez")).to_have_count(0)
+    assert_accessible(page, axe)

@@ -1,0 +1,81 @@
+"""The demo consortium: its shape, its personas, and that loading twice changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from trellis.core.models import District, Membership, User
+from trellis.demo.loader import PASSWORD, demo_load
+from trellis.insights.models import Grantee
+from trellis.org.models import School, SchoolCategory, Staff, StaffClassification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(db):
+    return demo_load()
+
+
+def test_first_district_has_four_elementary_schools_and_345_teachers(loaded):
+    maple = District.objects.get(slug="maple-valley")
+    schools = School.objects.filter(district=maple)
+    teachers = Staff.objects.filter(district=maple, classification=StaffClassification.TEACHER)
+    assert schools.count() == 4
+    assert set(schools.values_list("category", flat=True)) == {SchoolCategory.ELEMENTARY}
+    assert teachers.count() == 345
+    assert set(teachers.values_list("academic_subject", flat=True)) == {"ela", "math"}
+
+
+def test_second_district_has_middle_and_high_schools(loaded):
+    categories = set(
+        School.objects.filter(district__slug="cedar-ridge").values_list("category", flat=True)
+    )
+    assert categories == {SchoolCategory.MIDDLE, SchoolCategory.HIGH}
+
+
+def test_reference_landscape_has_the_21_grantees(loaded):
+    assert Grantee.objects.count() == 21
+    assert Grantee.objects.filter(cohort_year=2012).count() == 16
+
+
+def test_loading_twice_changes_nothing(loaded):
+    before = (
+        list(Staff.objects.order_by("pk").values_list("pk", "staff_unique_id", "first_name")),
+        School.objects.count(), User.objects.count(), Membership.objects.count(),
+        list(User.objects.values_list("username", "password")),
+    )  # fmt: skip
+    second = demo_load()
+    after = (
+        list(Staff.objects.order_by("pk").values_list("pk", "staff_unique_id", "first_name")),
+        School.objects.count(), User.objects.count(), Membership.objects.count(),
+        list(User.objects.values_list("username", "password")),
+    )  # fmt: skip
+    assert after == before
+    assert sum(second.created.values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "never_sees"),
+    [
+        ("alice", "Maple Valley School District", "Cedar Ridge High School"),
+        ("charlie", "Cedar Ridge Unified School District", "Aspen Elementary"),
+    ],
+)
+def test_each_persona_signs_in_to_their_own_district(loaded, username, sees, never_sees):
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    home = client.get("/").content.decode()
+    schools = client.get("/schools/").content.decode()
+    assert sees in home
+    assert never_sees not in home + schools
+
+
+def test_consortium_lead_lands_on_totals(loaded):
+    client = Client()
+    assert client.login(username="dana", password=PASSWORD)
+    response = client.get("/", follow=True)
+    body = response.content.decode()
+    assert "Tri-County Learning Consortium" in body
+    assert "Maple Valley School District" in body and "Harbor Point Public Schools" in body
