@@ -119,3 +119,9 @@ def staff_b(school_b) -> Staff:
 @pytest.fixture(scope="session")
 def browser_required() -> bool:
     return os.environ.get("TRELLIS_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness protects real passwords; in tests it only costs minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
@@ -153,7 +153,9 @@ def school_detail(request: HttpRequest, school_id: int) -> Any:
 def school_create(request: HttpRequest, payload: SchoolIn) -> Any:
     district = api_district(request, policy.EDIT)
     data = payload.model_dump()
-    return 201, services.school_create(district=district, data=data, actor=api_user(request))
+    return Status(
+        201, services.school_create(district=district, data=data, actor=api_user(request))
+    )
 
 
 @router.patch("/schools/{school_id}", response=SchoolOut)
@@ -195,7 +197,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> Any:
 def staff_create(request: HttpRequest, payload: StaffIn) -> Any:
     district = api_district(request, policy.EDIT)
     data = _staff_data(request, payload, partial=False)
-    return 201, services.staff_create(district=district, data=data, actor=api_user(request))
+    return Status(201, services.staff_create(district=district, data=data, actor=api_user(request)))
 
 
 @router.patch("/staff/{staff_id}", response=StaffOut)

@@ -21,8 +21,10 @@ STAFF_SORTS = {
 
 
 def school_list(*, district: District, q: str = "") -> QuerySet[School]:
-    qs = School.objects.filter(district=district).annotate(
-        staff_count=Count("staff", filter=Q(staff__is_active=True))
+    qs = (
+        School.objects.filter(district=district)
+        .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
+        .order_by("name", "id")  # an aggregate drops Meta.ordering
     )
     return qs.filter(name__icontains=q) if q else qs
 

@@ -74,7 +74,9 @@ def test_password_reset_sends_a_link(alice, mailoutbox):
 
 def test_switching_district_needs_a_membership(alice, district_a, district_b, staff_b):
     client = alice.client()
-    assert client.post(reverse("core:district-switch"), {"district": district_b.pk}).status_code == 404
+    assert (
+        client.post(reverse("core:district-switch"), {"district": district_b.pk}).status_code == 404
+    )
     Membership.objects.create(user=alice.user, district=district_b, role=Role.VIEWER)
     client.post(reverse("core:district-switch"), {"district": district_b.pk})
     response = client.get(reverse("org:staff-detail", args=[staff_b.pk]))

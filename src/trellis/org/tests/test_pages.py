@@ -24,7 +24,9 @@ VALID_STAFF = {
 
 
 def test_creating_a_staff_record_saves_it_and_records_who_did_it(alice, school_a):
-    response = alice.client().post(reverse("org:staff-create"), {**VALID_STAFF, "school": school_a.pk})
+    response = alice.client().post(
+        reverse("org:staff-create"), {**VALID_STAFF, "school": school_a.pk}
+    )
     staff = Staff.objects.get(staff_unique_id="MV-900")
     assert response.status_code == 302
     assert staff.district == alice.district and staff.school == school_a
@@ -160,7 +162,9 @@ def test_export_neutralises_spreadsheet_formulas(alice, district_a):
     assert "'=HYPERLINK(1)" in export
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     params=st.dictionaries(
         st.sampled_from(["page", "q", "school", "classification", "active", "sort"]),
