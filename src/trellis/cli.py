@@ -78,6 +78,25 @@ def cmd_token(opts: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(opts: argparse.Namespace) -> int:
+    _django_setup()
+    from trellis.core.models import District
+    from trellis.demo.scale import SCALES, generate
+
+    _migrate()
+    plan = SCALES[opts.scale]
+    if plan.big and District.objects.filter(slug=plan.big.slug).exists():
+        print(f"Scale {opts.scale} data is already in this database; nothing to do.")
+        return 0
+    result = generate(scale=opts.scale)
+    rows = ", ".join(f"{n:,} {k}" for k, n in result.rows.items())
+    print(
+        f"Generated scale {opts.scale}: {rows} in {result.seconds:.1f} s "
+        f"({result.rows_per_second:,.0f} rows/s)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trellis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    gen = sub.add_parser("generate", help="add synthetic data at scale S, M or L (benchmarks)")
+    gen.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    gen.set_defaults(func=cmd_generate)
 
     token = sub.add_parser("token", help="print a new API token for a user")
     token.add_argument("username")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from trellis.core.services import token_hash
 from trellis.core.tenancy import district_of
 
 PROBLEM = "application/problem+json"
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 
 class BearerAuth(HttpBearer):
@@ -27,7 +29,10 @@ class BearerAuth(HttpBearer):
         found = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Record use at most every few minutes, so reads do not each become a write.
+        if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
 

@@ -1,0 +1,170 @@
+"""In-process workloads: each request runs through Django's full stack (middleware, auth,
+tenancy, selectors, templates or schemas); its limit is the same data fetched with raw SQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+
+from benchmarks.measure import Result, peak_memory_kib, time_it
+from trellis.core.models import District, User
+from trellis.core.services import api_token_create
+from trellis.demo.scale import SCALES, generate
+
+PAGE_OFFSET = 500  # page 11 of the teachers: past the first page, as people browse
+LIST_BUDGET = 3.0
+TENANT_BUDGET = 1.2
+GENERATE_BUDGET_S = 120.0
+# Building model objects, drawing names and maintaining four indexes costs far more than a bare
+# executemany into an unindexed table; 50× that is the most we accept.
+GENERATE_RATIO_BUDGET = 50.0
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _raw(sql: str, params: list[object]) -> Callable[[], None]:
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for statement, args in zip(sql.split(";"), params, strict=True):
+                cursor.execute(statement, args)
+                cursor.fetchall()
+
+    return run
+
+
+def _get(client: Client, path: str, **headers: str) -> Callable[[], None]:
+    def run() -> None:
+        response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        response.content  # noqa: B018 — render the whole body, as a server would
+
+    return run
+
+
+def _result(name: str, scale: str, work: Callable[[], None], limit_name: str,
+            limit: Callable[[], None], budget: float, note: str = "") -> Result:  # fmt: skip
+    timing, limit_timing = time_it(work), time_it(limit)
+    return Result(
+        workload=name, database=_vendor(), scale=scale, median_ms=timing.median_ms,
+        p95_ms=timing.p95_ms, peak_kib=peak_memory_kib(work), limit_name=limit_name,
+        limit_ms=limit_timing.median_ms, ratio=timing.median_ms / limit_timing.median_ms,
+        budget=budget, budget_note=note,
+    )  # fmt: skip
+
+
+STAFF_PAGE_SQL = (
+    "SELECT COUNT(*) FROM org_staff WHERE district_id = %s AND classification = %s;"
+    "SELECT s.id, s.staff_unique_id, s.first_name, s.middle_name, s.last_name, s.email,"
+    " s.school_id, s.classification, s.academic_subject, s.years_prior_teaching,"
+    " s.years_prior_professional, s.highest_education, s.hire_date, s.is_active{school}"
+    " FROM org_staff s{join} WHERE s.district_id = %s AND s.classification = %s"
+    " ORDER BY s.last_name, s.first_name, s.id LIMIT 50 OFFSET %s"
+)
+HOME_SQL = (
+    "SELECT classification, COUNT(*) FROM org_staff WHERE district_id = %s AND is_active"
+    " GROUP BY classification ORDER BY 2 DESC;"
+    "SELECT sc.id, sc.name, sc.lowest_grade, sc.highest_grade, COUNT(st.id) FROM org_school sc"
+    " LEFT JOIN org_staff st ON st.school_id = sc.id AND st.is_active"
+    " WHERE sc.district_id = %s GROUP BY sc.id, sc.name, sc.lowest_grade, sc.highest_grade"
+    " ORDER BY sc.name, sc.id"
+)
+
+
+def _staff_sql(district: District, with_school: bool) -> Callable[[], None]:
+    sql = STAFF_PAGE_SQL.format(
+        school=", sc.name" if with_school else "",
+        join=" LEFT JOIN org_school sc ON sc.id = s.school_id" if with_school else "",
+    )
+    return _raw(sql, [[district.pk, "teacher"], [district.pk, "teacher", PAGE_OFFSET]])
+
+
+def _clients(district: District) -> tuple[Client, dict[str, str]]:
+    user = User.objects.get(username=f"bench-{district.slug}")
+    client = Client()
+    client.force_login(user)
+    token = api_token_create(user=user, name="bench")
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def _api_staff(district: District) -> Callable[[], None]:
+    _, auth = _clients(district)
+    return _get(Client(), "/api/v1/staff?sort=name&limit=50", **auth)
+
+
+def run_workloads(*, scale: str) -> list[Result]:
+    results: list[Result] = []
+    # Tenant scaling, first half: one small district alone in the database.
+    generate(scale="T")
+    solo = District.objects.get(slug="tenant-solo")
+    solo_alone = time_it(_api_staff(solo))
+
+    generated = generate(scale=scale)
+    results.append(_generator_result(scale, generated.seconds, generated.total_rows))
+
+    big = District.objects.get(slug=SCALES[scale].big.slug)  # type: ignore[union-attr]
+    client, auth = _clients(big)
+    api_path = f"/api/v1/staff?classification=teacher&sort=name&limit=50&offset={PAGE_OFFSET}"
+    results.append(_result(
+        "staff list API (50)", scale, _get(Client(), api_path, **auth),
+        "raw SQL count + page", _staff_sql(big, with_school=False), LIST_BUDGET,
+    ))  # fmt: skip
+    page_path = f"/staff/?classification=teacher&sort=name&page={PAGE_OFFSET // 50 + 1}"
+    results.append(_result(
+        "staff list page (HTML)", scale, _get(client, page_path),
+        "raw SQL count + page", _staff_sql(big, with_school=True), LIST_BUDGET,
+    ))  # fmt: skip
+    results.append(_result(
+        "district home", scale, _get(client, "/"),
+        "raw SQL aggregates", _raw(HOME_SQL, [[big.pk], [big.pk]]), LIST_BUDGET,
+    ))  # fmt: skip
+
+    # Tenant scaling, second half: the same district beside every district of this scale.
+    crowded = time_it(_api_staff(solo))
+    count = District.objects.count()
+    results.append(Result(
+        workload="tenant scaling", database=_vendor(), scale=scale,
+        median_ms=crowded.median_ms, p95_ms=crowded.p95_ms, peak_kib=0.0,
+        limit_name="same list, 1 district in db", limit_ms=solo_alone.median_ms,
+        ratio=crowded.median_ms / solo_alone.median_ms, budget=TENANT_BUDGET,
+        budget_note=f"100-staff district's API list with {count:,} districts in the database",
+    ))  # fmt: skip
+    return results
+
+
+def _generator_result(scale: str, seconds: float, rows: int) -> Result:
+    """Limit: the same number of staff-shaped rows inserted with executemany on a bare table."""
+    values = [
+        (i, f"E{i:07d}", "First", "Last", f"e{i}@x.example.org", "teacher", "ela", 5, 7, "masters")
+        for i in range(rows)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_rows (district_id integer, staff_unique_id varchar(32),"
+            " first_name varchar(75), last_name varchar(75), email varchar(254),"
+            " classification varchar(40), academic_subject varchar(30),"
+            " years_prior_teaching smallint, years_prior_professional smallint,"
+            " highest_education varchar(20))"
+        )
+        started = time.perf_counter()
+        for i in range(0, rows, 5000):
+            cursor.executemany(
+                "INSERT INTO bench_rows VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                values[i : i + 5000],
+            )
+        raw_seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_rows")
+    return Result(
+        workload="generator throughput", database=_vendor(), scale=scale,
+        median_ms=seconds * 1000, p95_ms=seconds * 1000, peak_kib=0.0,
+        limit_name="raw executemany of as many rows", limit_ms=raw_seconds * 1000,
+        ratio=seconds / raw_seconds, budget=GENERATE_RATIO_BUDGET,
+        budget_note=f"{rows:,} rows at {rows / seconds:,.0f} rows/s; goal L ≤ "
+        f"{GENERATE_BUDGET_S:.0f} s {'met' if seconds <= GENERATE_BUDGET_S else 'NOT met'}",
+        extra={"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds},
+    )  # fmt: skip
