@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from trellis.core.listing import csv_response, paginate
@@ -27,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("insights:consortium")
         return render(request, "insights/no_access.html")
     overview = district_overview(district=district)
-    return render(request, "insights/home.html", {"overview": overview})
+    context = {"overview": overview, "school_url": reverse("org:school-list")}
+    return render(request, "insights/home.html", context)
 
 
 @login_required

@@ -58,7 +58,29 @@ class StaffFilterForm(ListQueryForm):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.district = district
         self.fields["school"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
+
+    def select_controls(self) -> list[dict[str, Any]]:
+        """The selects as plain data, so a list page renders them without one template per
+        option (a large district has hundreds of schools)."""
+        schools = (
+            School.objects.filter(district=self.district).order_by("name").values_list("pk", "name")
+        )
+        options = {
+            "school": [("", "Any school"), *((str(pk), name) for pk, name in schools)],
+            "classification": self.fields["classification"].choices,  # type: ignore[attr-defined]
+            "active": self.fields["active"].choices,  # type: ignore[attr-defined]
+            "sort": self.fields["sort"].choices,  # type: ignore[attr-defined]
+        }
+        return [
+            {
+                "name": name, "id": f"id_{name}", "label": self.fields[name].label or name.title(),
+                "options": [(str(v), label) for v, label in choices],
+                "selected": str(self.data.get(name, "")), "errors": self.errors.get(name),
+            }
+            for name, choices in options.items()
+        ]  # fmt: skip
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data

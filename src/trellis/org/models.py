@@ -194,3 +194,17 @@ class Staff(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    # Plain dict lookups: get_FOO_display() flattens the choices on every call, which shows up
+    # when a page lists fifty rows.
+    @property
+    def classification_label(self) -> str:
+        return _CLASSIFICATION_LABELS.get(self.classification, self.classification)
+
+    @property
+    def subject_label(self) -> str:
+        return _SUBJECT_LABELS.get(self.academic_subject, self.academic_subject)
+
+
+_CLASSIFICATION_LABELS = dict(StaffClassification.choices)
+_SUBJECT_LABELS = dict(AcademicSubject.choices)
