@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+SCALE ?= L
 
 .PHONY: venv demo serve test lint bench clean
 
@@ -31,8 +32,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
+# Runs on SQLite, and on PostgreSQL too when DATABASE_URL points there (in its own database).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
