@@ -274,3 +274,34 @@ def test_charlie_from_another_district_gets_not_found_for_alices_staff(
     expect(heading(page)).to_have_text("Not found")
     expect(page.get_by_text("Alvarez")).to_have_count(0)
     assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path",
+    ["/schools/new/", "/password/", "/schools/?page=abc", "/staff/?page=abc"],
+    ids=["school form", "password change", "schools bad page", "staff bad page"],
+)
+def test_the_remaining_pages_of_an_admin_are_accessible(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe, alice, path
+):
+    # given alice is signed in
+    sign_in_with_session(context, alice, live_server.url)
+    # when she opens the page (bad query strings included: their error pages count too)
+    page.goto(path)
+    # then axe finds nothing to fix
+    assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+def test_the_consortium_totals_and_the_sign_in_help_pages_are_accessible(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe, dana, staff_a
+):
+    sign_in_with_session(context, dana, live_server.url)
+    page.goto("/")
+    assert heading(page).first.inner_text().startswith("Tri-County")
+    assert_accessible(page, axe)
+    context.clear_cookies()
+    for path in ("/password/reset/", "/password/reset/sent/"):
+        page.goto(path)
+        assert_accessible(page, axe)
