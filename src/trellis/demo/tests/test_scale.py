@@ -1,0 +1,33 @@
+"""The scale generator behind `make bench`: the shape it promises, the same every time."""
+
+from __future__ import annotations
+
+import pytest
+
+from trellis.core.models import District, Membership, Role, User
+from trellis.demo.scale import generate
+from trellis.org.models import School, Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_scale_s_is_one_district_with_its_teachers_and_a_bench_admin():
+    result = generate(scale="S")
+    district = District.objects.get(slug="scale-s")
+    assert result.rows["staff"] == Staff.objects.filter(district=district).count() == 372
+    assert School.objects.filter(district=district).count() == 4
+    assert Membership.objects.get(user__username="bench-scale-s").role == Role.DISTRICT_ADMIN
+    assert result.rows_per_second > 0
+
+
+def test_generation_is_deterministic():
+    generate(scale="T")
+    first = list(Staff.objects.order_by("staff_unique_id").values_list("first_name", "last_name"))
+    Staff.objects.all().delete()
+    School.objects.all().delete()
+    Membership.objects.all().delete()
+    District.objects.all().delete()
+    User.objects.all().delete()
+    generate(scale="T")
+    again = list(Staff.objects.order_by("staff_unique_id").values_list("first_name", "last_name"))
+    assert again == first and len(first) == 100
