@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from trellis.core import policy, selectors
 from trellis.core.audit import audit_record
 from trellis.core.forms import AuditFilterForm, LoginForm
 from trellis.core.listing import csv_response, paginate
-from trellis.core.models import District
+from trellis.core.models import AuditEvent, District
 from trellis.core.tenancy import SESSION_KEY, require_district
 
 AUDIT_CRUMBS = [("Audit log", None)]
@@ -80,6 +81,11 @@ def _audit_filters(request: HttpRequest, district: District) -> AuditFilterForm:
     )
 
 
+def _filtered_events(form: AuditFilterForm, district: District) -> QuerySet[AuditEvent]:
+    filters = {k: v for k, v in form.cleaned_data.items() if k != "page" and v}
+    return selectors.audit_event_list(district=district, **filters)
+
+
 @login_required
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -88,8 +94,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context: dict[str, Any] = {"form": form, "page": None, "crumbs": AUDIT_CRUMBS}
         return render(request, "core/audit_list.html", context, status=400)
-    filters = {k: v for k, v in form.cleaned_data.items() if k != "page" and v}
-    events = selectors.audit_event_list(district=district, **filters)
+    events = _filtered_events(form, district)
     page = paginate(events, form.cleaned_data.get("page"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "page": page, "crumbs": AUDIT_CRUMBS})
@@ -103,8 +108,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         context: dict[str, Any] = {"form": form, "page": None, "crumbs": AUDIT_CRUMBS}
         return render(request, "core/audit_list.html", context, status=400)
-    filters = {k: v for k, v in form.cleaned_data.items() if k != "page" and v}
-    events = selectors.audit_event_list(district=district, **filters)
+    events = _filtered_events(form, district)
     audit_record(actor=user, action="core.audit_exported", target=district, district=district)
     rows = (
         (e.occurred_at.isoformat(), e.actor_label, e.action, e.target_type, e.target_id,
