@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from trellis.config.api import api
+from trellis.core.listing import ExportFormatConverter
 from trellis.core.views import healthz
+
+register_converter(ExportFormatConverter, "export")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("trellis.core.urls")),
     path("", include("trellis.org.urls")),
+    path("", include("trellis.roles.urls")),
     path("", include("trellis.insights.urls")),
 ]

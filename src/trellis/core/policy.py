@@ -24,12 +24,16 @@ EDIT = "org.edit"
 EXPORT = "org.export"
 AUDIT_VIEW = "audit.view"
 MEMBERS_MANAGE = "members.manage"
+ROLES_EDIT = "roles.edit"  # role catalog, job descriptions, positions, assignments
+ROLES_REVIEW = "roles.review"  # sign off on a job description draft
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.DISTRICT_ADMIN: frozenset({VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE}),
-    Role.HR: frozenset({VIEW, EDIT, EXPORT}),
-    Role.PRINCIPAL: frozenset({VIEW, EXPORT}),
+    Role.DISTRICT_ADMIN: frozenset(
+        {VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE, ROLES_EDIT, ROLES_REVIEW}
+    ),
+    Role.HR: frozenset({VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW}),
+    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW}),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
     Role.PANELIST: _EVERYONE,

@@ -36,5 +36,5 @@ urlpatterns = [
     ),
     path("district/", views.district_switch, name="district-switch"),
     path("audit/", views.audit_list, name="audit-list"),
-    path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("audit/export.<export:fmt>", views.audit_export, name="audit-export"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trellis.core import policy, selectors
 from trellis.core.audit import audit_record
 from trellis.core.forms import AuditFilterForm, LoginForm
-from trellis.core.listing import csv_response, paginate
+from trellis.core.listing import export_response, paginate
 from trellis.core.models import AuditEvent, District
 from trellis.core.tenancy import SESSION_KEY, require_district
 
@@ -102,7 +102,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponseBase:
+def audit_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase:
     district, user = require_district(request, policy.AUDIT_VIEW)
     form = _audit_filters(request, district)
     if not form.is_valid():
@@ -116,4 +116,4 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         for e in events.iterator(chunk_size=2000)
     )  # fmt: skip
     header = ["occurred_at", "actor", "action", "target_type", "target_id", "target", "changes"]
-    return csv_response(filename=f"{district.slug}-audit.csv", header=header, rows=rows)
+    return export_response(fmt=fmt, stem=f"{district.slug}-audit", header=header, rows=rows)

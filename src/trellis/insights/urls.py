@@ -10,5 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("consortium/", views.consortium, name="consortium"),
     path("reference/grantees/", views.grantee_list, name="grantee-list"),
-    path("reference/grantees/export.csv", views.grantee_export, name="grantee-export"),
+    path("reference/grantees/export.<export:fmt>", views.grantee_export, name="grantee-export"),
 ]

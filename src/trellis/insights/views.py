@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from trellis.core.listing import csv_response, paginate
+from trellis.core.listing import export_response, paginate
 from trellis.core.policy import led_consortia
 from trellis.core.tenancy import district_of
 from trellis.insights import selectors
@@ -66,7 +66,7 @@ def grantee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def grantee_export(request: HttpRequest) -> HttpResponseBase:
+def grantee_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase:
     form = _grantee_filters(request)
     filters = (
         {k: v for k, v in form.cleaned_data.items() if k != "page" and v} if form.is_valid() else {}
@@ -78,4 +78,4 @@ def grantee_export(request: HttpRequest) -> HttpResponseBase:
     )  # fmt: skip
     header = ["name", "state", "cohort_year", "award_usd", "students_served", "locale",
               "consortium", "approaches"]  # fmt: skip
-    return csv_response(filename="rttd-grantees.csv", header=header, rows=rows)
+    return export_response(fmt=fmt, stem="rttd-grantees", header=header, rows=rows)

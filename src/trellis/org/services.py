@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from trellis.core.audit import audit_record, diff, snapshot
 from trellis.core.models import District, User
+from trellis.core.writes import assign_fields, save_validated
 from trellis.org.models import School, Staff
 
 SCHOOL_FIELDS = ("name", "school_id", "category", "lowest_grade", "highest_grade", "locale")
@@ -18,24 +19,6 @@ STAFF_FIELDS = (
     "classification", "academic_subject", "years_prior_teaching", "years_prior_professional",
     "highest_education", "hire_date", "is_active",
 )  # fmt: skip
-
-
-def _assign(instance: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    for name, value in data.items():
-        setattr(instance, name, value.strip() if isinstance(value, str) else value)
-
-
-def _save(instance: School | Staff) -> None:
-    instance.full_clean()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        # Two people saving the same id at once: the database constraint has the last word.
-        raise ValidationError("This record clashes with one saved a moment ago.") from exc
 
 
 def _check_school_unique(school: School) -> None:
@@ -65,9 +48,9 @@ def _check_staff(staff: Staff) -> None:
 @transaction.atomic
 def school_create(*, district: District, data: Mapping[str, Any], actor: User) -> School:
     school = School(district=district)
-    _assign(school, data, SCHOOL_FIELDS)
+    assign_fields(school, data, SCHOOL_FIELDS)
     _check_school_unique(school)
-    _save(school)
+    save_validated(school)
     changes = diff({}, snapshot(school, SCHOOL_FIELDS))
     audit_record(actor=actor, action="org.school_created", target=school, changes=changes)
     return school
@@ -77,9 +60,9 @@ def school_create(*, district: District, data: Mapping[str, Any], actor: User) -
 def school_update(*, school: School, data: Mapping[str, Any], actor: User) -> School:
     # "Before" comes from the database: a bound ModelForm has already changed ``school``.
     before = snapshot(School.objects.select_for_update().get(pk=school.pk), SCHOOL_FIELDS)
-    _assign(school, data, SCHOOL_FIELDS)
+    assign_fields(school, data, SCHOOL_FIELDS)
     _check_school_unique(school)
-    _save(school)
+    save_validated(school)
     changes = diff(before, snapshot(school, SCHOOL_FIELDS))
     if changes:
         audit_record(actor=actor, action="org.school_updated", target=school, changes=changes)
@@ -89,9 +72,9 @@ def school_update(*, school: School, data: Mapping[str, Any], actor: User) -> Sc
 @transaction.atomic
 def staff_create(*, district: District, data: Mapping[str, Any], actor: User) -> Staff:
     staff = Staff(district=district)
-    _assign(staff, data, STAFF_FIELDS)
+    assign_fields(staff, data, STAFF_FIELDS)
     _check_staff(staff)
-    _save(staff)
+    save_validated(staff)
     changes = diff({}, snapshot(staff, STAFF_FIELDS))
     audit_record(actor=actor, action="org.staff_created", target=staff, changes=changes)
     return staff
@@ -101,9 +84,9 @@ def staff_create(*, district: District, data: Mapping[str, Any], actor: User) ->
 def staff_update(*, staff: Staff, data: Mapping[str, Any], actor: User) -> Staff:
     # "Before" comes from the database: a bound ModelForm has already changed ``staff``.
     before = snapshot(Staff.objects.select_for_update().get(pk=staff.pk), STAFF_FIELDS)
-    _assign(staff, data, STAFF_FIELDS)
+    assign_fields(staff, data, STAFF_FIELDS)
     _check_staff(staff)
-    _save(staff)
+    save_validated(staff)
     changes = diff(before, snapshot(staff, STAFF_FIELDS))
     if changes:
         audit_record(actor=actor, action="org.staff_updated", target=staff, changes=changes)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import csv_response, paginate
+from trellis.core.listing import export_response, paginate
+from trellis.core.navigation import record_links
 from trellis.core.tenancy import require_district
 from trellis.org import selectors, services
 from trellis.org.forms import SchoolFilterForm, SchoolForm, StaffFilterForm, StaffForm
@@ -43,7 +44,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def school_export(request: HttpRequest) -> HttpResponseBase:
+def school_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase:
     district, user = require_district(request, policy.EXPORT)
     schools = selectors.school_list(district=district, q=request.GET.get("q", "")[:100])
     audit_record(actor=user, action="org.schools_exported", target=district, district=district)
@@ -53,7 +54,7 @@ def school_export(request: HttpRequest) -> HttpResponseBase:
         for s in schools
     )  # fmt: skip
     header = ["school_id", "name", "category", "lowest_grade", "highest_grade", "locale", "staff"]
-    return csv_response(filename=f"{district.slug}-schools.csv", header=header, rows=rows)
+    return export_response(fmt=fmt, stem=f"{district.slug}-schools", header=header, rows=rows)
 
 
 @login_required
@@ -98,7 +99,7 @@ def school_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "crumbs": _school_crumbs((title, None)),
         "cancel_url": cancel,
     }
-    return render(request, "org/edit.html", context, status=status)
+    return render(request, "core/form_page.html", context, status=status)
 
 
 @login_required
@@ -121,7 +122,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def staff_export(request: HttpRequest) -> HttpResponseBase:
+def staff_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase:
     district, user = require_district(request, policy.EXPORT)
     form = StaffFilterForm(request.GET, district=district)
     if not form.is_valid():
@@ -141,16 +142,18 @@ def staff_export(request: HttpRequest) -> HttpResponseBase:
         "classification", "academic_subject", "years_prior_teaching",
         "years_prior_professional", "highest_education", "hire_date", "active",
     ]  # fmt: skip
-    return csv_response(filename=f"{district.slug}-staff.csv", header=header, rows=rows)
+    return export_response(fmt=fmt, stem=f"{district.slug}-staff", header=header, rows=rows)
 
 
 @login_required
 @require_GET
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    district, _ = require_district(request, policy.VIEW)
+    district, user = require_district(request, policy.VIEW)
     staff = selectors.staff_get(district=district, pk=pk)
     crumbs = _staff_crumbs((staff.full_name, None))
-    return render(request, "org/staff_detail.html", {"staff": staff, "crumbs": crumbs})
+    links = record_links("staff", staff.pk, policy.permissions(user, district))
+    context = {"staff": staff, "crumbs": crumbs, "links": links}
+    return render(request, "org/staff_detail.html", context)
 
 
 @login_required
@@ -179,4 +182,4 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "crumbs": _staff_crumbs((title, None)),
         "cancel_url": cancel,
     }
-    return render(request, "org/edit.html", context, status=status)
+    return render(request, "core/form_page.html", context, status=status)

@@ -14,7 +14,9 @@ def test_grantee_landscape_filters_by_approach_and_exports(bob):
     page = client.get(reverse("insights:grantee-list"), {"approach": "mastery"})
     names = [g.short_name for g in page.context["page"].object_list]
     assert "Carson City" in names and "Galt" not in names
-    export = b"".join(client.get(reverse("insights:grantee-export")).streaming_content).decode()
+    export = b"".join(
+        client.get(reverse("insights:grantee-export", args=["csv"])).streaming_content
+    ).decode()
     assert export.count("\n") == 22  # header + 21 grantees
 
 

@@ -63,7 +63,9 @@ def test_audit_log_filters_by_action_and_exports(alice, school_a):
     client = alice.client()
     filtered = client.get(reverse("core:audit-list"), {"action": "org.school_created"})
     assert "Rosa Quintero" not in filtered.content.decode()
-    export = b"".join(client.get(reverse("core:audit-export")).streaming_content).decode()
+    export = b"".join(
+        client.get(reverse("core:audit-export", args=["csv"])).streaming_content
+    ).decode()
     assert "org.staff_created" in export
     assert AuditEvent.objects.filter(action="core.audit_exported").count() == 1
 
@@ -158,7 +160,9 @@ def test_empty_district_shows_an_invitation_not_an_empty_table(alice):
 
 def test_export_neutralises_spreadsheet_formulas(alice, district_a):
     StaffFactory(district=district_a, school=None, first_name="=HYPERLINK(1)", last_name="Evil")
-    export = b"".join(alice.client().get(reverse("org:staff-export")).streaming_content).decode()
+    export = b"".join(
+        alice.client().get(reverse("org:staff-export", args=["csv"])).streaming_content
+    ).decode()
     assert "'=HYPERLINK(1)" in export
 
 

@@ -38,13 +38,17 @@ def test_alice_cannot_edit_charlies_staff_by_posting(alice, staff_b):
 def test_staff_list_and_export_show_only_alices_district(alice, staff_a, staff_b):
     client = alice.client()
     page = client.get(reverse("org:staff-list")).content.decode()
-    export = b"".join(client.get(reverse("org:staff-export")).streaming_content).decode()
+    export = b"".join(
+        client.get(reverse("org:staff-export", args=["csv"])).streaming_content
+    ).decode()
     assert "Alvarez" in page and "Zimmerman" not in page
     assert "Alvarez" in export and "Zimmerman" not in export
 
 
 def test_school_export_shows_only_alices_district(alice, school_a, school_b):
-    export = b"".join(alice.client().get(reverse("org:school-export")).streaming_content)
+    export = b"".join(
+        alice.client().get(reverse("org:school-export", args=["csv"])).streaming_content
+    )
     assert b"Aspen Elementary" in export and b"Ridgeview" not in export
 
 
@@ -95,7 +99,7 @@ def test_naming_a_foreign_district_in_the_header_gives_no_access(alice, district
 def test_teacher_cannot_edit_or_export(bob, staff_a):
     client = bob.client()
     assert client.get(reverse("org:staff-edit", args=[staff_a.pk])).status_code == 403
-    assert client.get(reverse("org:staff-export")).status_code == 403
+    assert client.get(reverse("org:staff-export", args=["csv"])).status_code == 403
     assert client.get(reverse("org:staff-detail", args=[staff_a.pk])).status_code == 200
 
 
