@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",
     "trellis.core",
     "trellis.org",
+    "trellis.roles",
     "trellis.insights",
     "trellis.demo",
 ]
