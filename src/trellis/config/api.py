@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.org.api import router as org_router
+from trellis.roles.api import router as roles_router
 
 api = NinjaAPI(
     title="Trellis API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", org_router)
+api.add_router("/", roles_router)

@@ -17,9 +17,11 @@ from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
 from trellis.demo.people import PeopleSource
+from trellis.demo.roles import roles_load
 from trellis.insights.services import grantees_load
 from trellis.org.models import AcademicSubject, Grade, School, SchoolCategory, Staff
 from trellis.org.models import StaffClassification as SC
+from trellis.roles.models import Position
 
 PASSWORD = "trellis-demo"  # noqa: S105 — printed for the demo accounts, never used in production
 SEED = 20261122
@@ -154,10 +156,22 @@ def demo_load() -> DemoSummary:
         _load_district(district, plan, PeopleSource(SEED + index), summary)
     for persona in PERSONAS:
         summary.created["accounts"] += _load_persona(persona, consortium)
+    summary.created["positions"] = 0
+    for plan in DISTRICTS:
+        district = District.objects.get(slug=plan.slug)
+        admin = (
+            User.objects.filter(
+                memberships__district=district, memberships__role=Role.DISTRICT_ADMIN
+            )
+            .order_by("username")
+            .first()
+        )
+        summary.created["positions"] += roles_load(district, admin)
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),
         "staff": Staff.objects.count(),
+        "positions": Position.objects.count(),
     }
     return summary
 

@@ -88,7 +88,9 @@ class JobDescription(models.Model):
         RoleType, on_delete=models.PROTECT, related_name="job_descriptions"
     )
     title = models.CharField(max_length=160)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,7 +176,9 @@ class JobDescriptionVersion(models.Model):
     lowest_grade = models.SmallIntegerField(choices=Grade.choices, null=True, blank=True)
     highest_grade = models.SmallIntegerField(choices=Grade.choices, null=True, blank=True)
     content_area = models.CharField(max_length=30, choices=AcademicSubject.choices, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_by = models.ForeignKey(
@@ -253,7 +257,9 @@ class JobDescriptionReview(models.Model):
     reviewer_role = models.CharField(max_length=20, choices=ReviewerRole.choices)
     decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -84,9 +84,7 @@ def job_description_list(
         .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=JobDescriptionVersion.objects.order_by("-number").only(
-                    "id", "job_description_id", "number", "status", "level", "published_at"
-                ),
+                queryset=JobDescriptionVersion.objects.order_by("-number"),
             )
         )
         .order_by("title", "id")

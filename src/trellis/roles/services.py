@@ -136,7 +136,9 @@ def _check_role_type(role_type: RoleType) -> None:
 
 
 @transaction.atomic
-def role_type_create(*, district: District, data: Mapping[str, Any], actor: User) -> RoleType:
+def role_type_create(
+    *, district: District, data: Mapping[str, Any], actor: User | None
+) -> RoleType:
     role_type = RoleType(district=district)
     assign_fields(role_type, data, ROLE_TYPE_FIELDS)
     _check_role_type(role_type)
@@ -147,7 +149,9 @@ def role_type_create(*, district: District, data: Mapping[str, Any], actor: User
 
 
 @transaction.atomic
-def role_type_update(*, role_type: RoleType, data: Mapping[str, Any], actor: User) -> RoleType:
+def role_type_update(
+    *, role_type: RoleType, data: Mapping[str, Any], actor: User | None
+) -> RoleType:
     before = snapshot(RoleType.objects.select_for_update().get(pk=role_type.pk), ROLE_TYPE_FIELDS)
     assign_fields(role_type, data, ROLE_TYPE_FIELDS)
     _check_role_type(role_type)
@@ -161,7 +165,7 @@ def role_type_update(*, role_type: RoleType, data: Mapping[str, Any], actor: Use
 
 
 @transaction.atomic
-def role_type_retire(*, role_type: RoleType, actor: User) -> RoleType:
+def role_type_retire(*, role_type: RoleType, actor: User | None) -> RoleType:
     """Retired types stay on existing job descriptions but are not offered for new ones."""
     role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
     if role_type.retired_at is None:
@@ -177,7 +181,7 @@ def role_type_retire(*, role_type: RoleType, actor: User) -> RoleType:
 
 
 @transaction.atomic
-def role_type_restore(*, role_type: RoleType, actor: User) -> RoleType:
+def role_type_restore(*, role_type: RoleType, actor: User | None) -> RoleType:
     role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
     if role_type.retired_at is not None:
         role_type.retired_at = None
@@ -192,7 +196,7 @@ def role_type_restore(*, role_type: RoleType, actor: User) -> RoleType:
 
 
 @transaction.atomic
-def role_type_delete(*, role_type: RoleType, actor: User) -> None:
+def role_type_delete(*, role_type: RoleType, actor: User | None) -> None:
     """Only a type no job description uses can go; one in use can be retired instead."""
     used = JobDescription.objects.filter(district_id=role_type.district_id, role_type=role_type)
     count = used.count()
@@ -246,7 +250,12 @@ def _version_snapshot(version: JobDescriptionVersion) -> dict[str, Any]:
 
 @transaction.atomic
 def job_description_create(
-    *, district: District, role_type: RoleType, title: str, data: Mapping[str, Any], actor: User
+    *,
+    district: District,
+    role_type: RoleType,
+    title: str,
+    data: Mapping[str, Any],
+    actor: User | None,
 ) -> JobDescription:
     """A new job description with its first version, a draft."""
     errors: dict[str, str] = {}
@@ -294,7 +303,7 @@ def _require_draft(version: JobDescriptionVersion, doing: str) -> None:
 
 @transaction.atomic
 def version_update(
-    *, version: JobDescriptionVersion, data: Mapping[str, Any], actor: User
+    *, version: JobDescriptionVersion, data: Mapping[str, Any], actor: User | None
 ) -> JobDescriptionVersion:
     current = JobDescriptionVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(current, "changed")
@@ -309,7 +318,9 @@ def version_update(
 
 
 @transaction.atomic
-def version_new_draft(*, job_description: JobDescription, actor: User) -> JobDescriptionVersion:
+def version_new_draft(
+    *, job_description: JobDescription, actor: User | None
+) -> JobDescriptionVersion:
     """Start the next version as a copy of the latest one."""
     job = JobDescription.objects.select_for_update().get(pk=job_description.pk)
     versions = JobDescriptionVersion.objects.filter(
@@ -342,7 +353,7 @@ def principal_signed_off(version: JobDescriptionVersion) -> bool:
 
 
 @transaction.atomic
-def version_publish(*, version: JobDescriptionVersion, actor: User) -> JobDescriptionVersion:
+def version_publish(*, version: JobDescriptionVersion, actor: User | None) -> JobDescriptionVersion:
     """Publish a draft. It needs responsibilities, and, for school and classroom roles, a
     principal's sign-off. The version it replaces is retired."""
     version = JobDescriptionVersion.objects.select_for_update().get(pk=version.pk)
@@ -388,7 +399,7 @@ def version_publish(*, version: JobDescriptionVersion, actor: User) -> JobDescri
 
 
 @transaction.atomic
-def version_retire(*, version: JobDescriptionVersion, actor: User) -> JobDescriptionVersion:
+def version_retire(*, version: JobDescriptionVersion, actor: User | None) -> JobDescriptionVersion:
     """Positions that use it keep it; new positions cannot."""
     version = JobDescriptionVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.PUBLISHED:
@@ -412,7 +423,7 @@ def review_record(
     reviewer_role: str,
     decision: str,
     note: str = "",
-    actor: User,
+    actor: User | None,
 ) -> JobDescriptionReview:
     version = JobDescriptionVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version, "reviewed")
@@ -482,7 +493,7 @@ def position_create(
     *,
     district: District,
     data: Mapping[str, Any],
-    actor: User,
+    actor: User | None,
     status: str = PositionStatus.PLANNED,
 ) -> Position:
     if status not in (PositionStatus.PLANNED, PositionStatus.OPEN):
@@ -497,7 +508,7 @@ def position_create(
 
 
 @transaction.atomic
-def position_update(*, position: Position, data: Mapping[str, Any], actor: User) -> Position:
+def position_update(*, position: Position, data: Mapping[str, Any], actor: User | None) -> Position:
     locked = Position.objects.select_for_update().get(pk=position.pk)
     before = snapshot(locked, POSITION_EDITABLE)
     assign_fields(position, data, POSITION_EDITABLE)
@@ -531,7 +542,9 @@ def _move(position: Position, to: str, actor: User | None, note: str) -> None:
 
 
 @transaction.atomic
-def position_transition(*, position: Position, to: str, actor: User, note: str = "") -> Position:
+def position_transition(
+    *, position: Position, to: str, actor: User | None, note: str = ""
+) -> Position:
     position = Position.objects.select_for_update().get(pk=position.pk)
     allowed = MANUAL_TRANSITIONS.get(position.status, frozenset())
     if to not in allowed:
@@ -618,7 +631,7 @@ def assignment_create(
     begin_date: dt.date,
     fte: Decimal | None = None,
     is_tosa: bool = False,
-    actor: User,
+    actor: User | None,
 ) -> Assignment:
     """Start an open-ended assignment; ``assignment_end`` closes it with a date and reason."""
     # Lock the position and the person so two assignments made at once cannot both fit.
@@ -666,7 +679,7 @@ def assignment_create(
 
 @transaction.atomic
 def assignment_end(
-    *, assignment: Assignment, end_date: dt.date, reason: str, note: str = "", actor: User
+    *, assignment: Assignment, end_date: dt.date, reason: str, note: str = "", actor: User | None
 ) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     position = Position.objects.select_for_update().get(pk=assignment.position_id)
