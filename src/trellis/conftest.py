@@ -12,6 +12,14 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from trellis.browser_testing import (  # noqa: F401 — fixtures for every app's browser tests
+    allow_orm_beside_playwright,
+    axe,
+    browser,
+    chromium_path,
+    context,
+    page,
+)
 from trellis.core.models import District, Membership, Role, User
 from trellis.factories import (
     ConsortiumFactory,
