@@ -172,3 +172,12 @@ def _analyze() -> None:
     # Fresh statistics so the planner picks the district-led indexes at once.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def _register_area_steps() -> None:
+    from trellis.demo.scale_roles import positions_generate
+
+    register_step("roles and positions", positions_generate)
+
+
+_register_area_steps()

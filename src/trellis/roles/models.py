@@ -85,7 +85,7 @@ class JobDescription(models.Model):
         District, on_delete=models.CASCADE, related_name="job_descriptions"
     )
     role_type = models.ForeignKey(
-        RoleType, on_delete=models.PROTECT, related_name="job_descriptions"
+        RoleType, on_delete=models.RESTRICT, related_name="job_descriptions"
     )
     title = models.CharField(max_length=160)
     created_by = models.ForeignKey(
@@ -253,7 +253,7 @@ class JobDescriptionReview(models.Model):
     version = models.ForeignKey(
         JobDescriptionVersion, on_delete=models.CASCADE, related_name="reviews"
     )
-    reviewer = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(Staff, on_delete=models.RESTRICT, related_name="+")
     reviewer_role = models.CharField(max_length=20, choices=ReviewerRole.choices)
     decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
     note = models.TextField(blank=True)
@@ -290,13 +290,13 @@ class Position(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="positions")
     version = models.ForeignKey(
         JobDescriptionVersion,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="positions",
         verbose_name="job description",
     )
     school = models.ForeignKey(
         School,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="positions",
@@ -376,8 +376,8 @@ class Assignment(models.Model):
     Ending an assignment records the date and why; rows are never overwritten or deleted."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="assignments")
+    position = models.ForeignKey(Position, on_delete=models.RESTRICT, related_name="assignments")
+    staff = models.ForeignKey(Staff, on_delete=models.RESTRICT, related_name="assignments")
     begin_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     fte = models.DecimalField(

@@ -9,6 +9,13 @@ from trellis.core.models import District, Membership, User
 from trellis.demo.loader import PASSWORD, demo_load
 from trellis.insights.models import Grantee
 from trellis.org.models import School, SchoolCategory, Staff, StaffClassification
+from trellis.roles.models import (
+    Assignment,
+    JobDescriptionVersion,
+    Position,
+    RoleLevel,
+    VersionStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +42,48 @@ def test_second_district_has_middle_and_high_schools(loaded):
     assert categories == {SchoolCategory.MIDDLE, SchoolCategory.HIGH}
 
 
+def test_the_345_teacher_district_has_its_coaches_tosas_and_teacher_leaders(loaded):
+    maple = District.objects.get(slug="maple-valley")
+    live = Assignment.objects.filter(district=maple, end_date__isnull=True)
+    titles = list(live.values_list("position__version__job_description__title", flat=True))
+    # Three instructional coaches (cole among them) and two technology TOSAs who never evaluate
+    assert titles.count("Instructional coach, K–5") == 3
+    assert live.filter(position__version__job_description__title="Instructional coach, K–5",
+                       staff__user__username="cole").exists()  # fmt: skip
+    tosas = live.filter(position__version__job_description__title="Technology TOSA")
+    assert tosas.count() == 2 and all(tosas.values_list("is_tosa", flat=True))
+    assert not tosas.first().position.version.evaluative
+    # A teacher-leader in each school, a coordinator, specialists by grade band and subject
+    leaders = live.filter(
+        position__version__job_description__role_type__standard_key="teacher_leader"
+    )
+    assert set(leaders.values_list("position__school__name", flat=True)) == set(
+        School.objects.filter(district=maple).values_list("name", flat=True)
+    )
+    assert titles.count("Personalized learning coordinator") == 1
+    specialists = JobDescriptionVersion.objects.filter(
+        district=maple, job_description__role_type__name="Implementation specialist"
+    )
+    assert {(v.grade_band, v.content_area) for v in specialists} == {
+        ("Kindergarten – Grade 2", "ela"),
+        ("Grade 3 – Grade 5", "math"),
+    }
+    # Every job description is published, school and classroom ones with a principal's sign-off
+    versions = JobDescriptionVersion.objects.filter(district=maple)
+    assert set(versions.values_list("status", flat=True)) == {VersionStatus.PUBLISHED}
+    for version in versions.exclude(level=RoleLevel.DISTRICT):
+        assert version.reviews.filter(reviewer_role="principal", decision="approved").exists()
+
+
+def test_every_demo_district_has_ended_assignments_with_reasons(loaded):
+    for district in District.objects.all():
+        ended = Assignment.objects.filter(district=district, end_date__isnull=False)
+        assert ended.count() >= 2, district.slug
+        assert "" not in set(ended.values_list("end_reason", flat=True))
+    reasons = set(Assignment.objects.exclude(end_reason="").values_list("end_reason", flat=True))
+    assert {"promoted", "retired", "not_a_fit", "returned_to_classroom", "moved_away"} <= reasons
+
+
 def test_reference_landscape_has_the_21_grantees(loaded):
     assert Grantee.objects.count() == 21
     assert Grantee.objects.filter(cohort_year=2012).count() == 16
@@ -45,12 +94,14 @@ def test_loading_twice_changes_nothing(loaded):
         list(Staff.objects.order_by("pk").values_list("pk", "staff_unique_id", "first_name")),
         School.objects.count(), User.objects.count(), Membership.objects.count(),
         list(User.objects.values_list("username", "password")),
+        Position.objects.count(), Assignment.objects.count(),
     )  # fmt: skip
     second = demo_load()
     after = (
         list(Staff.objects.order_by("pk").values_list("pk", "staff_unique_id", "first_name")),
         School.objects.count(), User.objects.count(), Membership.objects.count(),
         list(User.objects.values_list("username", "password")),
+        Position.objects.count(), Assignment.objects.count(),
     )  # fmt: skip
     assert after == before
     assert sum(second.created.values()) == 0

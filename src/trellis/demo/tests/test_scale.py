@@ -7,6 +7,7 @@ import pytest
 from trellis.core.models import District, Membership, Role, User
 from trellis.demo.scale import generate
 from trellis.org.models import School, Staff
+from trellis.roles.models import Assignment, Position, PositionStatus, RoleType
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,22 @@ def test_scale_s_is_one_district_with_its_teachers_and_a_bench_admin():
     assert School.objects.filter(district=district).count() == 4
     assert Membership.objects.get(user__username="bench-scale-s").role == Role.DISTRICT_ADMIN
     assert result.rows_per_second > 0
+    # The roles step: ten role types, a published description each, positions at every school
+    positions = Position.objects.filter(district=district)
+    assert RoleType.objects.filter(district=district).count() == 10
+    assert set(positions.values_list("school", flat=True)) >= set(
+        School.objects.filter(district=district).values_list("pk", flat=True)
+    )
+    filled = positions.filter(status=PositionStatus.FILLED)
+    held = Assignment.objects.filter(position__in=filled, end_date__isnull=True)
+    assert held.values("position").distinct().count() == filled.count() > 0
+    assert result.rows["roles and positions"] > positions.count()
 
 
 def test_generation_is_deterministic():
     generate(scale="T")
     first = list(Staff.objects.order_by("staff_unique_id").values_list("first_name", "last_name"))
-    Staff.objects.all().delete()
-    School.objects.all().delete()
-    Membership.objects.all().delete()
-    District.objects.all().delete()
+    District.objects.all().delete()  # takes its schools, staff, positions and memberships
     User.objects.all().delete()
     generate(scale="T")
     again = list(Staff.objects.order_by("staff_unique_id").values_list("first_name", "last_name"))
