@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from benchmarks.measure import Result, peak_memory_kib, time_it
 from trellis.core.models import District, User
@@ -76,6 +77,32 @@ HOME_SQL = (
 )
 
 
+BOARD_PAGE = 5  # the positions board, filtered to the year's filled positions, page 5
+BOARD_SQL = (
+    "SELECT COUNT(*) FROM roles_position WHERE district_id = %s AND school_year = %s"
+    " AND status = %s;"
+    "SELECT p.id, p.requisition_number, p.fte, p.status, p.school_year, sc.name, j.title, t.name"
+    " FROM roles_position p LEFT JOIN org_school sc ON sc.id = p.school_id"
+    " JOIN roles_jobdescriptionversion v ON v.id = p.version_id"
+    " JOIN roles_jobdescription j ON j.id = v.job_description_id"
+    " JOIN roles_roletype t ON t.id = j.role_type_id"
+    " WHERE p.district_id = %s AND p.school_year = %s AND p.status = %s"
+    " ORDER BY p.requisition_number, p.id LIMIT 50 OFFSET %s;"
+    "SELECT a.position_id, s.first_name, s.last_name, a.fte FROM roles_assignment a"
+    " JOIN org_staff s ON s.id = a.staff_id WHERE a.position_id IN ("
+    "  SELECT id FROM roles_position WHERE district_id = %s AND school_year = %s AND status = %s"
+    "  ORDER BY requisition_number, id LIMIT 50 OFFSET %s)"
+    " AND a.begin_date <= %s AND (a.end_date IS NULL OR a.end_date >= %s)"
+)
+
+
+def _board_sql(district: District) -> Callable[[], None]:
+    today = timezone.localdate()
+    where = [district.pk, "2026-27", "filled"]
+    offset = (BOARD_PAGE - 1) * 50
+    return _raw(BOARD_SQL, [where, [*where, offset], [*where, offset, today, today]])
+
+
 def _staff_sql(district: District, with_school: bool) -> Callable[[], None]:
     sql = STAFF_PAGE_SQL.format(
         school=", sc.name" if with_school else "",
@@ -118,6 +145,17 @@ def run_workloads(*, scale: str) -> list[Result]:
     results.append(_result(
         "staff list page (HTML)", scale, _get(client, page_path),
         "raw SQL count + page", _staff_sql(big, with_school=True), LIST_BUDGET,
+    ))  # fmt: skip
+    board = f"/positions/?school_year=2026-27&status=filled&page={BOARD_PAGE}"
+    results.append(_result(
+        "positions board (HTML)", scale, _get(client, board),
+        "raw SQL count + page + holders", _board_sql(big), LIST_BUDGET,
+    ))  # fmt: skip
+    results.append(_result(
+        "positions API (50)", scale,
+        _get(Client(), f"/api/v1/positions?school_year=2026-27&status=filled&limit=50"
+                       f"&offset={(BOARD_PAGE - 1) * 50}", **auth),
+        "raw SQL count + page + holders", _board_sql(big), LIST_BUDGET,
     ))  # fmt: skip
     results.append(_result(
         "district home", scale, _get(client, "/"),

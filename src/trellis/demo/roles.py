@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from trellis.core.models import District, User
 from trellis.org.models import AcademicSubject, Grade, School, Staff
@@ -305,9 +305,10 @@ def roles_load(district: District, actor: User | None) -> int:
         t.standard_key or _own_key(t.name): t for t in RoleType.objects.filter(district=district)
     }
     people = _People(district)
+    # The principal persona (Pat, in Maple Valley) signs off where there is one.
     principal = (
         Staff.objects.filter(district=district, classification=SC.PRINCIPAL)
-        .order_by("staff_unique_id")
+        .order_by(F("user").asc(nulls_last=True), "staff_unique_id")
         .first()
     )
     versions: dict[str, JobDescriptionVersion] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from trellis.core import events
@@ -259,6 +259,8 @@ def job_description_create(
 ) -> JobDescription:
     """A new job description with its first version, a draft."""
     errors: dict[str, str] = {}
+    # Read the type again under a lock: the caller's copy may predate someone retiring it.
+    role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
     if role_type.district_id != district.pk:
         errors["role_type"] = "Choose a role type from this district's catalog."
     elif role_type.is_retired:
@@ -469,7 +471,9 @@ def review_record(
 
 def _check_position(position: Position, *, creating: bool) -> None:
     errors: dict[str, str] = {}
-    version = position.version
+    # The status as it is now, not as the page that offered the version saw it.
+    version = JobDescriptionVersion.objects.select_for_update().get(pk=position.version_id)
+    position.version = version
     if version.district_id != position.district_id:
         errors["version"] = "Choose a job description from this district."
     elif creating and version.status != VersionStatus.PUBLISHED:
@@ -558,8 +562,15 @@ def position_transition(
                 )
             }
         )
-    if to in (PositionStatus.CLOSED, PositionStatus.FROZEN) and _open_ended_fte(position):
-        raise ValidationError({"status": "End the current assignments first."})
+    if to in (PositionStatus.CLOSED, PositionStatus.FROZEN) and _running_or_future(position):
+        raise ValidationError(
+            {
+                "status": (
+                    "End the current assignments first: someone holds this position until "
+                    "the last day of their assignment."
+                )
+            }
+        )
     _move(position, to, actor, (note or "").strip())
     return position
 
@@ -572,6 +583,15 @@ def _open_ended_fte(position: Position) -> Decimal:
         district_id=position.district_id, position=position, end_date__isnull=True
     ).values_list("fte", flat=True)
     return sum(rows, Decimal("0"))
+
+
+def _running_or_future(position: Position) -> bool:
+    today = timezone.localdate()
+    return Assignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        district_id=position.district_id,
+        position=position,
+    ).exists()
 
 
 def peak_fte(
