@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from trellis.core.forms import ListQueryForm
+from trellis.core.forms import ListQueryForm, PlainSelectsMixin
 from trellis.core.models import District
 from trellis.org.models import School, Staff, StaffClassification
 from trellis.org.selectors import STAFF_SORTS
@@ -35,7 +35,9 @@ class SchoolFilterForm(ListQueryForm):
     pass
 
 
-class StaffFilterForm(ListQueryForm):
+class StaffFilterForm(PlainSelectsMixin, ListQueryForm):
+    plain_selects = ("school", "classification", "active", "sort")
+
     school = forms.ModelChoiceField(queryset=School.objects.none(), required=False)
     classification = forms.ChoiceField(
         required=False, choices=[("", "Any classification"), *StaffClassification.choices]
@@ -61,26 +63,11 @@ class StaffFilterForm(ListQueryForm):
         self.district = district
         self.fields["school"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
 
-    def select_controls(self) -> list[dict[str, Any]]:
-        """The selects as plain data, so a list page renders them without one template per
-        option (a large district has hundreds of schools)."""
-        schools = (
-            School.objects.filter(district=self.district).order_by("name").values_list("pk", "name")
-        )
-        options = {
-            "school": [("", "Any school"), *((str(pk), name) for pk, name in schools)],
-            "classification": self.fields["classification"].choices,  # type: ignore[attr-defined]
-            "active": self.fields["active"].choices,  # type: ignore[attr-defined]
-            "sort": self.fields["sort"].choices,  # type: ignore[attr-defined]
-        }
-        return [
-            {
-                "name": name, "id": f"id_{name}", "label": self.fields[name].label or name.title(),
-                "options": [(str(v), label) for v, label in choices],
-                "selected": str(self.data.get(name, "")), "errors": self.errors.get(name),
-            }
-            for name, choices in options.items()
-        ]  # fmt: skip
+    def select_options(self, name: str) -> list[tuple[str, str]]:
+        if name != "school":
+            return super().select_options(name)
+        schools = School.objects.filter(district=self.district).order_by("name")
+        return [("", "Any school"), *((str(pk), n) for pk, n in schools.values_list("pk", "name"))]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from trellis.core.forms import ListQueryForm
+from trellis.core.forms import ListQueryForm, PlainSelectsMixin
 from trellis.core.models import District
 from trellis.core.schoolyear import school_year_choices, school_year_of
 from trellis.org.models import School, Staff
@@ -244,12 +244,15 @@ class PositionEditForm(forms.ModelForm[Position]):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class PositionFilterForm(ListQueryForm):
+class PositionFilterForm(PlainSelectsMixin, ListQueryForm):
+    plain_selects = ("school_year", "status", "school", "role_type")
+
     school_year = forms.ChoiceField(required=False, label="School year")
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *PositionStatus.choices]
     )
-    school = forms.ChoiceField(required=False, label="Where")
+    # Checked in clean_school rather than as choices: a large district has hundreds of schools.
+    school = forms.CharField(required=False, label="Where", max_length=20)
     role_type = forms.ModelChoiceField(
         queryset=RoleType.objects.none(), required=False, empty_label="Any role type"
     )
@@ -264,21 +267,36 @@ class PositionFilterForm(ListQueryForm):
             .distinct()
         )
         self.fields["school_year"].choices = [("", "Every year"), *((y, y) for y in years)]  # type: ignore[attr-defined]
-        schools = School.objects.filter(district=district).order_by("name")
-        self.fields["school"].choices = [  # type: ignore[attr-defined]
+        self.fields["role_type"].queryset = RoleType.objects.filter(district=district)  # type: ignore[attr-defined]
+
+    def select_options(self, name: str) -> list[tuple[str, str]]:
+        if name != "school":
+            return super().select_options(name)
+        schools = School.objects.filter(district=self.district).order_by("name")
+        return [
             ("", "Every school and the office"),
             (selectors.OFFICE, "District office"),
-            *((str(s.pk), s.name) for s in schools),
+            *((str(pk), name) for pk, name in schools.values_list("pk", "name")),
         ]
-        self.fields["role_type"].queryset = RoleType.objects.filter(district=district)  # type: ignore[attr-defined]
+
+    def clean_school(self) -> School | str | None:
+        value = self.cleaned_data.get("school") or ""
+        if not value:
+            return None
+        if value == selectors.OFFICE:
+            return selectors.OFFICE
+        school = (
+            School.objects.filter(district=self.district, pk=value).first()
+            if value.isascii() and value.isdigit()
+            else None
+        )
+        if school is None:
+            raise forms.ValidationError("Choose a school from the list.")
+        return school
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data
-        school: School | str | None = None
-        if data.get("school") == selectors.OFFICE:
-            school = selectors.OFFICE
-        elif data.get("school"):
-            school = School.objects.filter(district=self.district, pk=data["school"]).first()
+        school = data.get("school")
         return {
             "q": data.get("q") or "",
             "school_year": data.get("school_year") or "",

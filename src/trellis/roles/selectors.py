@@ -184,15 +184,26 @@ def version_compare(left: JobDescriptionVersion, right: JobDescriptionVersion) -
 # --- Positions ------------------------------------------------------------------------------
 
 
-def _current_assignments(day: dt.date) -> Prefetch[Any]:
-    return Prefetch(
-        "assignments",
-        queryset=Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+BOARD_FIELDS = (
+    "id", "district_id", "requisition_number", "fte", "status", "school_year", "school_id",
+    "version_id", "school__name", "version__job_description_id",
+    "version__job_description__title",
+)  # fmt: skip
+
+
+def _current_assignments(day: dt.date, slim: bool = False) -> Prefetch[Any]:
+    holders = (
+        Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .filter(begin_date__lte=day)
         .select_related("staff")
-        .order_by("begin_date", "id"),
-        to_attr="current",
+        .order_by("begin_date", "id")
     )
+    if slim:
+        holders = holders.only(
+            "id", "position_id", "staff_id", "fte", "is_tosa", "staff__first_name",
+            "staff__last_name",
+        )  # fmt: skip
+    return Prefetch("assignments", queryset=holders, to_attr="current")
 
 
 def position_list(
@@ -204,12 +215,16 @@ def position_list(
     school: School | str | None = None,
     role_type: RoleType | None = None,
     day: dt.date | None = None,
+    slim: bool = False,
 ) -> QuerySet[Position]:
-    qs = (
-        Position.objects.filter(district=district)
-        .select_related("school", "version__job_description__role_type")
-        .prefetch_related(_current_assignments(day or _today()))
+    """Positions with who holds each today. ``slim`` loads only what the board shows."""
+    qs = Position.objects.filter(district=district).prefetch_related(
+        _current_assignments(day or _today(), slim)
     )
+    if slim:
+        qs = qs.select_related("school", "version__job_description").only(*BOARD_FIELDS)
+    else:
+        qs = qs.select_related("school", "version__job_description__role_type")
     if q:
         qs = qs.filter(
             Q(requisition_number__iexact=q) | Q(version__job_description__title__icontains=q)

@@ -427,7 +427,8 @@ def position_board(request: HttpRequest) -> HttpResponse:
         return render(request, "roles/position_board.html", context, status=400)
     filters = form.filters()
     context["page"] = paginate(
-        selectors.position_list(district=district, **filters), form.cleaned_data["page"]
+        selectors.position_list(district=district, slim=True, **filters),
+        form.cleaned_data["page"],
     )
     context["summary"] = selectors.position_board_summary(
         district=district, school_year=filters["school_year"]
