@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from trellis.core.models import District, Membership, User
 from trellis.demo.loader import PASSWORD, demo_load
@@ -131,3 +135,40 @@ def test_consortium_lead_lands_on_totals(loaded):
     body = response.content.decode()
     assert "Tri-County Learning Consortium" in body
     assert "Maple Valley School District" in body and "Harbor Point Public Schools" in body
+
+
+def _table(response) -> dict[str, list[str]]:
+    """The figure's data table as {role: [classroom, school, district, total]}."""
+
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th>((?:<td class="num">\d+</td>){4})</tr>',
+        response.content.decode(),
+    )
+    return {html.unescape(label): re.findall(r">(\d+)<", cells) for label, cells in rows}
+
+
+def test_the_roles_by_level_figure_shows_maple_valleys_demo_roles(loaded):
+    client = Client()
+    client.force_login(User.objects.get(username="alice"))
+    table = _table(client.get(reverse("roles:figure")))
+    # Live positions by level: four coach posts (one vacant), a teacher-leader in each of the
+    # four schools, two technology TOSAs, two implementation specialists, one coordinator
+    assert table["Instructional strategies coach"] == ["0", "4", "0", "4"]
+    assert table["Teacher-leader"] == ["4", "0", "0", "4"]
+    assert table["Technology / blended-learning coach"] == ["0", "0", "2", "2"]
+    assert table["Implementation specialist"] == ["0", "0", "2", "2"]
+    assert table["District coordinator"] == ["0", "0", "1", "1"]
+    assert table["Learning facilitator"] == ["0", "0", "0", "0"]
+
+
+def test_the_consortium_figure_counts_member_districts_not_positions(loaded):
+    client = Client()
+    client.force_login(User.objects.get(username="dana"))
+    table = _table(client.get(reverse("roles:consortium-figure")))
+    # Every demo district has teacher-leaders in its classrooms and a district coordinator
+    assert table["Teacher-leader"] == ["3", "0", "0", "3"]
+    assert table["District coordinator"] == ["0", "0", "3", "3"]
+    # Strategy coaches in Maple Valley and Harbor Point; pathway leaders only in Cedar Ridge
+    assert table["Instructional strategies coach"] == ["0", "2", "0", "2"]
+    assert table["Career pathway / CTE leader"] == ["0", "1", "0", "1"]
+    assert table["Academic counselor"] == ["0", "1", "0", "1"]
