@@ -24,7 +24,7 @@ from trellis.roles.models import (
     RoleType,
     Trait,
 )
-from trellis.roles.services import MANUAL_TRANSITIONS
+from trellis.roles.services import MANUAL_TRANSITIONS, VERSION_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 # Above this many current staff, people are chosen by staff id rather than from a list.
@@ -117,18 +117,7 @@ class VersionForm(forms.ModelForm[JobDescriptionVersion]):
 
     class Meta:
         model = JobDescriptionVersion
-        fields = [
-            "summary",
-            "responsibilities",
-            "qualifications",
-            "level",
-            "evaluative",
-            "commitment",
-            "contract_months",
-            "lowest_grade",
-            "highest_grade",
-            "content_area",
-        ]
+        fields = [name for name in VERSION_FIELDS if name != "traits"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "responsibilities": forms.Textarea(attrs={"rows": 8}),

@@ -164,35 +164,26 @@ def role_type_update(
     return role_type
 
 
+def _set_retired(role_type: RoleType, retired: bool, actor: User | None) -> RoleType:
+    role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
+    if role_type.is_retired != retired:
+        role_type.retired_at = timezone.now() if retired else None
+        role_type.save(update_fields=["retired_at", "updated_at"])
+        action = "roles.role_type_retired" if retired else "roles.role_type_restored"
+        audit_record(actor=actor, action=action, target=role_type,
+                     changes={"retired": [not retired, retired]})  # fmt: skip
+    return role_type
+
+
 @transaction.atomic
 def role_type_retire(*, role_type: RoleType, actor: User | None) -> RoleType:
     """Retired types stay on existing job descriptions but are not offered for new ones."""
-    role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
-    if role_type.retired_at is None:
-        role_type.retired_at = timezone.now()
-        role_type.save(update_fields=["retired_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="roles.role_type_retired",
-            target=role_type,
-            changes={"retired": [False, True]},
-        )
-    return role_type
+    return _set_retired(role_type, True, actor)
 
 
 @transaction.atomic
 def role_type_restore(*, role_type: RoleType, actor: User | None) -> RoleType:
-    role_type = RoleType.objects.select_for_update().get(pk=role_type.pk)
-    if role_type.retired_at is not None:
-        role_type.retired_at = None
-        role_type.save(update_fields=["retired_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="roles.role_type_restored",
-            target=role_type,
-            changes={"retired": [True, False]},
-        )
-    return role_type
+    return _set_retired(role_type, False, actor)
 
 
 @transaction.atomic
