@@ -352,7 +352,7 @@ def position_list(
     school = _ref(School, district, school_id, "school_id", "school") if school_id else None
     return selectors.position_list(
         district=district, q=q[:100], school_year=school_year[:7], status=status or "",
-        school=school,
+        school=school, holders=False,
     )  # fmt: skip
 
 

@@ -216,11 +216,13 @@ def position_list(
     role_type: RoleType | None = None,
     day: dt.date | None = None,
     slim: bool = False,
+    holders: bool = True,
 ) -> QuerySet[Position]:
-    """Positions with who holds each today. ``slim`` loads only what the board shows."""
-    qs = Position.objects.filter(district=district).prefetch_related(
-        _current_assignments(day or _today(), slim)
-    )
+    """Positions, with who holds each today in ``current`` unless ``holders`` is false.
+    ``slim`` loads only what the board shows."""
+    qs = Position.objects.filter(district=district)
+    if holders:
+        qs = qs.prefetch_related(_current_assignments(day or _today(), slim))
     if slim:
         qs = qs.select_related("school", "version__job_description").only(*BOARD_FIELDS)
     else:
