@@ -23,6 +23,9 @@ _REPO_DIR = PACKAGE_DIR.parent.parent
 # A checkout keeps its data in <repo>/var; an installed package keeps it under the working dir.
 _DEFAULT_VAR = _REPO_DIR / "var" if (_REPO_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
 VAR_DIR = Path(os.environ.get("TRELLIS_VAR_DIR", _DEFAULT_VAR))
+# Uploaded files (candidates' CVs) are never served as static media: only a signed-in view with
+# the right permission streams them.
+MEDIA_ROOT = VAR_DIR / "uploads"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 TRELLIS_ENV = os.environ.get("TRELLIS_ENV", "development")
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "trellis.core",
     "trellis.org",
     "trellis.roles",
+    "trellis.hiring",
     "trellis.insights",
     "trellis.demo",
 ]

@@ -26,13 +26,14 @@ AUDIT_VIEW = "audit.view"
 MEMBERS_MANAGE = "members.manage"
 ROLES_EDIT = "roles.edit"  # role catalog, job descriptions, positions, assignments
 ROLES_REVIEW = "roles.review"  # sign off on a job description draft
+HIRING_MANAGE = "hiring.manage"  # postings, candidates, panels, offers, hiring reports
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
-        {VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE, ROLES_EDIT, ROLES_REVIEW}
+        {VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE}
     ),
-    Role.HR: frozenset({VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW}),
+    Role.HR: frozenset({VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE}),
     Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW}),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
