@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("trellis.core.urls")),
     path("", include("trellis.org.urls")),
     path("", include("trellis.roles.urls")),
+    path("", include("trellis.hiring.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
+from trellis.demo.hiring import hiring_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
+from trellis.hiring.models import Application
 from trellis.insights.services import grantees_load
 from trellis.org.models import AcademicSubject, Grade, School, SchoolCategory, Staff
 from trellis.org.models import StaffClassification as SC
@@ -113,6 +115,9 @@ PERSONAS = (
             "teacher at Aspen Elementary, Maple Valley", ("Aspen Elementary", SC.TEACHER)),
     Persona("charlie", "Charlie", "Nakamura", "cedar-ridge", Role.DISTRICT_ADMIN,
             "district admin, Cedar Ridge", ("", SC.LEA_ADMINISTRATOR)),
+    Persona("sam", "Sam", "Oduya", "cedar-ridge", Role.PRINCIPAL,
+            "principal of Summit Middle School, Cedar Ridge; on the hiring panel",
+            ("Summit Middle School", SC.PRINCIPAL)),
     Persona("dana", "Dana", "Petrov", None, Role.CONSORTIUM_LEAD,
             "consortium lead, Tri-County (member-district totals only)"),
 )  # fmt: skip
@@ -167,11 +172,15 @@ def demo_load() -> DemoSummary:
             .first()
         )
         summary.created["positions"] += roles_load(district, admin)
+    cedar = District.objects.get(slug="cedar-ridge")
+    charlie = User.objects.get(username="charlie")
+    summary.created["applications"] = hiring_load(cedar, charlie)
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),
         "staff": Staff.objects.count(),
         "positions": Position.objects.count(),
+        "applications": Application.objects.count(),
     }
     return summary
 

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from trellis.core.models import District
+from trellis.hiring.models import (
+    Application,
+    ApplicationStatus,
+    Component,
+    InterviewTemplate,
+    Posting,
+    SeatRole,
+    Source,
+)
+from trellis.hiring.services import APPLICATION_FLOW, CV_MAX_BYTES
+from trellis.org.models import Staff
+from trellis.roles.forms import staff_field
+from trellis.roles.models import Position, PositionStatus
+
+DATE = forms.DateInput(attrs={"type": "date"})
+CV_ACCEPT = ".pdf,.docx,.doc,.odt,.rtf,.txt"
+
+
+class PostingForm(forms.ModelForm[Posting]):
+    class Meta:
+        model = Posting
+        fields = ["position", "template", "title", "summary", "audience", "opens_on", "closes_on"]
+        widgets = {
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        positions = self.fields["position"]
+        positions.queryset = (  # type: ignore[attr-defined]
+            Position.objects.filter(
+                district=district, status__in=(PositionStatus.OPEN, PositionStatus.PLANNED)
+            )
+            .select_related("school", "version__job_description")
+            .order_by("requisition_number")
+        )
+        positions.label_from_instance = lambda p: f"{p.requisition_number} {p.title} — {p.place}"  # type: ignore[attr-defined]
+        templates = self.fields["template"]
+        templates.queryset = InterviewTemplate.objects.filter(  # type: ignore[attr-defined]
+            district=district, replaced_by__isnull=True
+        )
+        today = timezone.localdate()
+        self.fields["opens_on"].initial = today
+        self.fields["closes_on"].initial = today + dt.timedelta(days=21)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "A posting cannot close before it opens.")
+        return data
+
+
+class SeatForm(forms.Form):
+    staff = forms.ModelChoiceField(queryset=Staff.objects.none())
+    seat_role = forms.ChoiceField(choices=SeatRole.choices, label="Seat")
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"] = staff_field(district, "Panelist")
+
+
+class ScheduleForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Candidates",
+        help_text="Choose several for a group session.",
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    duration_minutes = forms.IntegerField(
+        min_value=10, max_value=600, initial=240, label="Length in minutes"
+    )
+    location = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, posting: Posting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Application.objects.filter(posting=posting)
+            .exclude(status__in=("accepted", "declined", "rejected", "withdrawn"))
+            .select_related("candidate")
+        )
+        field.label_from_instance = lambda a: a.candidate.full_name  # type: ignore[attr-defined]
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        required=False, max_length=1000, label="Why", help_text="Required to reject or withdraw."
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ApplicationStatus.choices)
+        by_offer = {"offered", "accepted"}  # offers have their own step
+        allowed = sorted(APPLICATION_FLOW.get(application.status, frozenset()) - by_offer)
+        self.fields["to"].choices = [(s, labels[s]) for s in allowed]  # type: ignore[attr-defined]
+
+
+class AcceptForm(forms.Form):
+    begin_date = forms.DateField(widget=DATE, label="First day in the role")
+    is_tosa = forms.BooleanField(required=False, label="Teacher on special assignment")
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(widget=DATE, label="Follow-up meeting held on")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApplyForm(forms.Form):
+    first_name = forms.CharField(max_length=75)
+    last_name = forms.CharField(max_length=75)
+    email = forms.EmailField()
+    phone = forms.CharField(max_length=30, required=False)
+    source = forms.ChoiceField(
+        choices=[c for c in Source.choices if c[0] != Source.INTERNAL],
+        label="How did you hear about this role?",
+    )
+    cover_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Why this role?",
+    )
+    cv = forms.FileField(
+        required=False,
+        label="CV",
+        help_text="PDF, Word, OpenDocument, RTF or plain text; at most "
+        f"{CV_MAX_BYTES // 1_048_576} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": CV_ACCEPT}),
+    )
+
+
+class InternalApplyForm(forms.Form):
+    cover_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Why this role?",
+    )
+    cv = ApplyForm.base_fields["cv"]
+
+
+class ScoreForm(forms.Form):
+    """One radio group per criterion, grouped by component on the page."""
+
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Notes for the debrief"
+    )
+
+    def __init__(self, *args: Any, components: list[Component], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[Component, list[str]]] = []
+        for component in components:
+            names = []
+            for criterion in component.criteria.all():
+                name = f"criterion_{criterion.pk}"
+                levels = range(criterion.scale_min, criterion.scale_max + 1)
+                self.fields[name] = forms.TypedChoiceField(
+                    label=criterion.name,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    choices=[
+                        (v, f"{v} — {criterion.descriptors.get(str(v), '')}".rstrip(" —"))
+                        for v in levels
+                    ],
+                    error_messages={"required": f"Rate “{criterion.name}”."},
+                )
+                names.append(name)
+            self.groups.append((component, names))
+
+    def grouped(self) -> list[tuple[Component, list[forms.BoundField]]]:
+        return [(c, [self[n] for n in names]) for c, names in self.groups]
+
+    def ratings(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("criterion_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("criterion_")
+        }
+
+
+class CloneForm(forms.Form):
+    name = forms.CharField(max_length=160, label="Name of the copy")

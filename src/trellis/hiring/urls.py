@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from trellis.hiring import views
+
+app_name = "hiring"
+
+urlpatterns = [
+    path("hiring/", views.home, name="home"),
+    path("hiring/postings/new/", views.posting_new, name="posting-create"),
+    path("hiring/postings/<int:pk>/", views.posting_detail, name="posting-detail"),
+    path("hiring/postings/<int:pk>/apply/", views.apply_internal, name="apply-internal"),
+    path("hiring/postings/<int:pk>/<str:action>/", views.posting_action, name="posting-action"),
+    path("hiring/interviews/<int:pk>.ics", views.interview_ics, name="interview-ics"),
+    path("hiring/applications/<int:pk>/", views.application_detail, name="application-detail"),
+    path("hiring/applications/<int:pk>/cv/", views.application_cv, name="application-cv"),
+    path("hiring/applications/<int:pk>/score/", views.score, name="score"),
+    path(
+        "hiring/applications/<int:pk>/<str:action>/",
+        views.application_action,
+        name="application-action",
+    ),
+    path("hiring/processes/", views.template_list, name="template-list"),
+    path("hiring/processes/<int:pk>/", views.template_detail, name="template-detail"),
+    path("hiring/reports/", views.report, name="report"),
+    path("jobs/<str:token>/", views.public, name="public"),
+    path("jobs/<str:token>/thanks/", views.public_thanks, name="public-thanks"),
+]
