@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
+from trellis.hiring.api import router as hiring_router
 from trellis.org.api import router as org_router
 from trellis.roles.api import router as roles_router
 
@@ -23,3 +24,4 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", roles_router)
+api.add_router("/", hiring_router)
