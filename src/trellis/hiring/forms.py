@@ -50,6 +50,9 @@ class PostingForm(forms.ModelForm[Posting]):
         templates.queryset = InterviewTemplate.objects.filter(  # type: ignore[attr-defined]
             district=district, replaced_by__isnull=True
         )
+        current = templates.queryset  # type: ignore[attr-defined]
+        if current.count() == 1:
+            self.fields["template"].initial = current.first().pk
         today = timezone.localdate()
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + dt.timedelta(days=21)
