@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
-
 from trellis.core.models import District
 from trellis.hiring import selectors
 from trellis.hiring.models import (
@@ -100,17 +98,8 @@ def hiring_report(*, district: District) -> HiringReport:
         if row[0] in accepted_at:
             split[row[5] or "—"]["internal" if row[3] else "external"] += 1
 
-    totals = []
-    scored = (
-        Application.objects.filter(district=district)
-        .annotate(cards=Count("scorecards", filter=Q(scorecards__superseded_by=None)))
-        .filter(cards__gt=0)
-        .select_related("posting__template")
-    )
-    for application in scored:
-        result = selectors.application_result(application)
-        if result is not None:
-            totals.append(result.total * 300 / result.total_points)
+    results = selectors.district_results(district=district)
+    totals = [r.total * 300 / r.total_points for r in results.values()]
     bars = Counter(min(int(t // BUCKET), 300 // BUCKET - 1) for t in totals)
     distribution = [
         (f"{i * BUCKET}–{(i + 1) * BUCKET}", bars.get(i, 0)) for i in range(300 // BUCKET)

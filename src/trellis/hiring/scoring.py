@@ -79,9 +79,10 @@ def alpha(data: Sequence[Sequence[float | None]]) -> float | None:
         return None
     matrix = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
     paired = np.sum(~np.isnan(matrix), axis=0) >= 2
-    values = matrix[~np.isnan(matrix)]
-    if not paired.any() or values.size == 0 or np.all(values == values[0]):
-        return None
+    pairable = matrix[:, paired]
+    values = pairable[~np.isnan(pairable)]
+    if values.size == 0 or np.all(values == values[0]):
+        return None  # no unit rated twice, or no variation to agree or disagree about
     try:
         return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
     except (ValueError, ZeroDivisionError):

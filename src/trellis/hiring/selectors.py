@@ -14,11 +14,11 @@ from trellis.core import policy
 from trellis.core.models import District, User
 from trellis.hiring.models import (
     Application,
-    ApplicationStatus,
     Component,
     InterviewTemplate,
     PanelSeat,
     Posting,
+    Score,
     Scorecard,
     SeatRole,
 )
@@ -241,6 +241,37 @@ def application_result(application: Application) -> PanelResult | None:
     return panel_result(template_specs(template), ratings_of(application), template.total_points)
 
 
+def district_results(*, district: District) -> dict[int, PanelResult]:
+    """Application id → result, for every application whose panel has all submitted, from a
+    handful of queries however many applications there are (the hiring report's input)."""
+    seats: dict[int, set[int]] = defaultdict(set)
+    for posting_id, seat_id in PanelSeat.objects.filter(district=district).values_list(
+        "posting_id", "pk"
+    ):
+        seats[posting_id].add(seat_id)
+    ratings: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    rows = Score.objects.filter(district=district, scorecard__superseded_by=None).values_list(
+        "scorecard__application_id", "scorecard__seat_id", "criterion_id", "value"
+    )
+    for application_id, seat_id, criterion_id, value in rows.iterator(chunk_size=5000):
+        ratings[application_id][seat_id][criterion_id] = value
+    applications = Application.objects.filter(district=district, pk__in=list(ratings))
+    specs: dict[int, tuple[list[ComponentSpec], int]] = {}
+    results: dict[int, PanelResult] = {}
+    for application_id, posting_id, template_id in applications.values_list(
+        "pk", "posting_id", "posting__template_id"
+    ):
+        by_seat = ratings[application_id]
+        if not seats[posting_id] or not seats[posting_id] <= set(by_seat):
+            continue
+        if template_id not in specs:
+            template = InterviewTemplate.objects.get(pk=template_id)
+            specs[template_id] = (template_specs(template), template.total_points)
+        components, total_points = specs[template_id]
+        results[application_id] = panel_result(components, dict(by_seat), total_points)
+    return results
+
+
 @dataclass
 class TemplateAgreement:
     template: InterviewTemplate
@@ -252,24 +283,35 @@ def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
     """Krippendorff's alpha over every scored criterion of every complete interview that used
     this template: raters are panelists (staff), units are (application, criterion)."""
     specs = {c.id: c for comp in template_specs(template) for c in comp.criteria}
-    applications = Application.objects.filter(posting__template=template).exclude(
-        status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENED)
+    seats: dict[int, set[int]] = defaultdict(set)
+    for posting_id, seat_id in PanelSeat.objects.filter(posting__template=template).values_list(
+        "posting_id", "pk"
+    ):
+        seats[posting_id].add(seat_id)
+    rows = Score.objects.filter(
+        scorecard__application__posting__template=template, scorecard__superseded_by=None
+    ).values_list(
+        "scorecard__application_id",
+        "scorecard__application__posting_id",
+        "scorecard__seat_id",
+        "scorecard__seat__staff_id",
+        "criterion_id",
+        "value",
     )
-    units: list[tuple[int, int]] = []
+    by_application: dict[int, list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    for application_id, posting_id, seat_id, staff_id, criterion_id, value in rows.iterator(
+        chunk_size=5000
+    ):
+        by_application[application_id].append((posting_id, seat_id, staff_id, criterion_id, value))
     table: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
     counted = 0
-    for application in applications:
-        if not panel_complete(application):
-            continue
+    for application_id, items in by_application.items():
+        if not seats[items[0][0]] <= {item[1] for item in items}:
+            continue  # the panel has not all submitted
         counted += 1
-        for card in (
-            current_scorecards(application).select_related("seat").prefetch_related("scores")
-        ):
-            for score in card.scores.all():
-                unit = (application.pk, score.criterion_id)
-                units.append(unit)
-                table[card.seat.staff_id][unit] = specs[score.criterion_id].share(score.value)
-    columns = sorted(set(units))
+        for _, _, staff_id, criterion_id, value in items:
+            table[staff_id][(application_id, criterion_id)] = specs[criterion_id].share(value)
+    columns = sorted({unit for row in table.values() for unit in row})
     data = [[row.get(u) for u in columns] for row in table.values()]
     return TemplateAgreement(template, counted, alpha(data) if counted else None)
 

@@ -676,7 +676,8 @@ def debrief_goals_create(*, application: Application, actor: User) -> list[Devel
     threshold = float(application.posting.template.debrief_threshold)
     goals = []
     for item in result.components:
-        if item.share < threshold:
+        # Rounded: a part scored exactly at the threshold must not fall below it by a float.
+        if round(item.share, 9) < threshold:
             component = Component.objects.get(pk=item.component.id)
             goals.append(
                 DevelopmentGoal.objects.create(

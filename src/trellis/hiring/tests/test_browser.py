@@ -120,8 +120,12 @@ def test_the_carson_city_flow_from_posting_to_development_goals(
 
     # When hana seats three panelists, the rule check says the principal is missing
     page.reload()
-    for key, seat in (("employee", "District employee"), ("incumbent", "Someone already in the role"),
-                      ("leader", "Teacher-leader")):  # fmt: skip
+    seats = (
+        ("employee", "District employee"),
+        ("incumbent", "Someone already in the role"),
+        ("leader", "Teacher-leader"),
+    )
+    for key, seat in seats:
         page.get_by_label("Panelist").select_option(value=str(people[key][1].pk))
         page.get_by_label("Seat").select_option(label=seat)
         click_and_wait(page, "Seat panelist")
