@@ -124,6 +124,48 @@ def _board_sql(district: District, whole_page: bool = False) -> Callable[[], Non
     return _raw(BOARD_SQL + BOARD_EXTRA_SQL, params)
 
 
+def _scoring_screen(district: District) -> tuple[Client, tuple[str, tuple[str, list[list[Any]]]]]:
+    """The bench account sits on the first posting's panel: its scoring screen for a candidate
+    still interviewing, and the same data as raw SQL (application and candidate, the panel's
+    rules, whether this seat has scored, the rubric)."""
+    from trellis.hiring.models import Application, PanelSeat
+
+    user = User.objects.get(username=f"bench-{district.slug}")
+    seat = PanelSeat.objects.get(district=district, staff__user=user)
+    application = Application.objects.filter(
+        posting_id=seat.posting_id, status="interviewing"
+    ).first()
+    assert application is not None
+    client = Client()
+    client.force_login(user)
+    sql = (
+        "SELECT a.id, a.status, c.first_name, c.last_name, p.title, p.template_id"
+        " FROM hiring_application a JOIN hiring_candidate c ON c.id = a.candidate_id"
+        " JOIN hiring_posting p ON p.id = a.posting_id WHERE a.district_id = %s AND a.id = %s;"
+        "SELECT s.id, s.seat_role, st.school_id, st.classification FROM hiring_panelseat s"
+        " JOIN org_staff st ON st.id = s.staff_id WHERE s.posting_id = %s;"
+        "SELECT id FROM hiring_scorecard WHERE application_id = %s AND seat_id = %s;"
+        "SELECT c.id, c.name, c.points, k.id, k.name, k.scale_min, k.scale_max, k.descriptors"
+        " FROM hiring_component c JOIN hiring_criterion k ON k.component_id = c.id"
+        ' WHERE c.template_id = %s ORDER BY c."order", k."order"'
+    )
+    template_id = application.posting.template_id
+    params = [[district.pk, application.pk], [seat.posting_id], [application.pk, seat.pk],
+              [template_id]]  # fmt: skip
+    return client, (f"/hiring/applications/{application.pk}/score/", (sql, params))
+
+
+def _report_sql(district: District) -> tuple[str, list[list[Any]]]:
+    sql = (
+        "SELECT application_id, to_status FROM hiring_applicationevent WHERE district_id = %s;"
+        "SELECT a.id, a.posting_id, c.source, c.staff_id, a.submitted_at FROM hiring_application a"
+        " JOIN hiring_candidate c ON c.id = a.candidate_id WHERE a.district_id = %s;"
+        "SELECT sc.application_id, sc.seat_id, s.criterion_id, s.value FROM hiring_score s"
+        " JOIN hiring_scorecard sc ON sc.id = s.scorecard_id WHERE s.district_id = %s"
+    )
+    return sql, [[district.pk], [district.pk], [district.pk]]
+
+
 def _staff_sql(district: District, with_school: bool) -> Callable[[], None]:
     sql = STAFF_PAGE_SQL.format(
         school=", sc.name" if with_school else "",
@@ -178,6 +220,15 @@ def run_workloads(*, scale: str) -> list[Result]:
         _get(Client(), f"/api/v1/positions?school_year=2026-27&status=filled&limit=50"
                        f"&offset={(BOARD_PAGE - 1) * 50}", **auth),
         "raw SQL count + page + holders", _board_sql(big), LIST_BUDGET,
+    ))  # fmt: skip
+    scoring, score_sql = _scoring_screen(big)
+    results.append(_result(
+        "scoring screen (HTML)", scale, _get(scoring, score_sql[0]),
+        "raw SQL application + rubric", _raw(*score_sql[1]), LIST_BUDGET,
+    ))  # fmt: skip
+    results.append(_result(
+        "hiring reports (HTML)", scale, _get(client, "/hiring/reports/"),
+        "raw SQL events, applications, scores", _raw(*_report_sql(big)), LIST_BUDGET,
     ))  # fmt: skip
     results.append(_result(
         "district home", scale, _get(client, "/"),

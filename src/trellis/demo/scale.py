@@ -175,9 +175,11 @@ def _analyze() -> None:
 
 
 def _register_area_steps() -> None:
+    from trellis.demo.scale_hiring import hiring_generate
     from trellis.demo.scale_roles import positions_generate
 
     register_step("roles and positions", positions_generate)
+    register_step("hiring", hiring_generate)
 
 
 _register_area_steps()

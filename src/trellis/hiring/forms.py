@@ -186,8 +186,23 @@ class ScoreForm(forms.Form):
                 names.append(name)
             self.groups.append((component, names))
 
-    def grouped(self) -> list[tuple[Component, list[forms.BoundField]]]:
-        return [(c, [self[n] for n in names]) for c, names in self.groups]
+    def grouped(self) -> list[tuple[Component, list[dict[str, Any]]]]:
+        """Plain data for the page: rendering 90 radio widgets through Django's widget
+        templates costs more than the rest of the scoring screen together."""
+        chosen = self.data if self.is_bound else {}
+        groups = []
+        for component, names in self.groups:
+            rows = []
+            for name in names:
+                field = self.fields[name]
+                rows.append({
+                    "name": name, "label": field.label,
+                    "errors": self.errors.get(name) if self.is_bound else None,
+                    "options": [(str(v), text, str(chosen.get(name, "")) == str(v))
+                                for v, text in field.choices],  # type: ignore[attr-defined]
+                })  # fmt: skip
+            groups.append((component, rows))
+        return groups
 
     def ratings(self) -> dict[int, int]:
         return {

@@ -72,50 +72,37 @@ POSTING_FIELDS = ("position", "template", "title", "summary", "audience", "opens
 # --- Templates ------------------------------------------------------------------------------
 
 
+def standard_template_build(district: District) -> InterviewTemplate:
+    """The Carson City-style template's rows, without an audit event (the scale generator's
+    bulk data uses this; people and the demo go through ``template_seed``)."""
+    template = InterviewTemplate.objects.create(
+        district=district, name=carson_city.NAME, description=carson_city.DESCRIPTION,
+        total_points=300, required_seats=list(carson_city.REQUIRED_SEATS),
+        standard_key=carson_city.KEY,
+    )  # fmt: skip
+    for order, part in enumerate(carson_city.PARTS, start=1):
+        component = Component.objects.create(
+            district=district, template=template, order=order, name=part.name,
+            description=part.description, mode=part.mode, duration_minutes=part.minutes,
+            points=50, weight=Decimal("1.00"),
+        )  # fmt: skip
+        Criterion.objects.bulk_create(
+            Criterion(district=district, component=component, order=i, name=name,
+                      scale_min=1, scale_max=4, descriptors=carson_city.LEVELS)
+            for i, name in enumerate(part.criteria, start=1)
+        )  # fmt: skip
+    return template
+
+
 @transaction.atomic
 def template_seed(*, district: District, actor: User | None) -> InterviewTemplate:
     """The Carson City-style performance interview, once per district."""
     found = InterviewTemplate.objects.filter(district=district, standard_key=carson_city.KEY)
     if found.exists():
         return found.order_by("-version").first()  # type: ignore[return-value]
-    template = InterviewTemplate.objects.create(
-        district=district,
-        name=carson_city.NAME,
-        description=carson_city.DESCRIPTION,
-        total_points=300,
-        required_seats=list(carson_city.REQUIRED_SEATS),
-        standard_key=carson_city.KEY,
-    )
-    for order, part in enumerate(carson_city.PARTS, start=1):
-        component = Component.objects.create(
-            district=district,
-            template=template,
-            order=order,
-            name=part.name,
-            description=part.description,
-            mode=part.mode,
-            duration_minutes=part.minutes,
-            points=50,
-            weight=Decimal("1.00"),
-        )
-        Criterion.objects.bulk_create(
-            Criterion(
-                district=district,
-                component=component,
-                order=i,
-                name=name,
-                scale_min=1,
-                scale_max=4,
-                descriptors=carson_city.LEVELS,
-            )
-            for i, name in enumerate(part.criteria, start=1)
-        )
-    audit_record(
-        actor=actor,
-        action="hiring.template_created",
-        target=template,
-        changes={"name": [None, template.name]},
-    )
+    template = standard_template_build(district)
+    audit_record(actor=actor, action="hiring.template_created", target=template,
+                 changes={"name": [None, template.name]})  # fmt: skip
     return template
 
 
