@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trellis.core.audit import audit_record
-from trellis.core.models import District, User
+from trellis.core.models import AuditEvent, District, User
 from trellis.core.writes import assign_fields, save_validated
 from trellis.hiring import carson_city, selectors
 from trellis.hiring.models import (
@@ -655,8 +655,12 @@ def debrief_goals_create(*, application: Application, actor: User) -> list[Devel
         raise ValidationError("Goals come from the debrief of an accepted candidate.")
     staff = Candidate.objects.get(pk=application.candidate_id).staff
     assert staff is not None
-    if application.goals.exists():
-        return list(application.goals.all())
+    done = AuditEvent.objects.filter(
+        district_id=application.district_id, action="hiring.debrief_goals_created",
+        target_type=application._meta.label_lower, target_id=str(application.pk),
+    ).exists()  # fmt: skip
+    if done or application.goals.exists():
+        return list(application.goals.all())  # the debrief runs once
     result = selectors.application_result(application)
     if result is None:
         raise ValidationError("The panel's scores are not complete.")
