@@ -9,6 +9,12 @@ app_name = "hiring"
 urlpatterns = [
     path("hiring/", views.home, name="home"),
     path("hiring/postings/new/", views.posting_new, name="posting-create"),
+    path("hiring/postings/export.<export:fmt>", views.posting_export, name="posting-export"),
+    path(
+        "hiring/postings/<int:pk>/candidates.<export:fmt>",
+        views.candidate_export,
+        name="candidate-export",
+    ),
     path("hiring/postings/<int:pk>/", views.posting_detail, name="posting-detail"),
     path("hiring/postings/<int:pk>/apply/", views.apply_internal, name="apply-internal"),
     path("hiring/postings/<int:pk>/<str:action>/", views.posting_action, name="posting-action"),
@@ -24,6 +30,7 @@ urlpatterns = [
     path("hiring/processes/", views.template_list, name="template-list"),
     path("hiring/processes/<int:pk>/", views.template_detail, name="template-detail"),
     path("hiring/reports/", views.report, name="report"),
+    path("hiring/reports/<str:table>.<export:fmt>", views.report_export, name="report-export"),
     path("jobs/<str:token>/", views.public, name="public"),
     path("jobs/<str:token>/thanks/", views.public_thanks, name="public-thanks"),
 ]

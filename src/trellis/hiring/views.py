@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import paginate
+from trellis.core.listing import export_response, paginate
 from trellis.core.tenancy import require_district
 from trellis.hiring import reports, selectors, services
 from trellis.hiring.forms import (
@@ -514,3 +515,108 @@ def report(request: HttpRequest) -> HttpResponse:
         "crumbs": _crumbs(("Reports", None)),
     }
     return render(request, "hiring/report.html", context)
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def posting_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    district, user = _manage(request)
+    postings = selectors.posting_list(district=district, user=user)
+    audit_record(actor=user, action="hiring.postings_exported", target=district, district=district)
+    rows = (
+        (
+            p.title,
+            p.position.requisition_number,
+            p.position.place,
+            p.template.name,
+            p.get_audience_display(),
+            p.opens_on,
+            p.closes_on,
+            p.get_status_display(),
+            p.application_count,  # type: ignore[attr-defined]
+            p.seat_count,  # type: ignore[attr-defined]
+        )
+        for p in postings
+    )
+    header = [
+        "title",
+        "requisition_number",
+        "where",
+        "interview_process",
+        "audience",
+        "opens_on",
+        "closes_on",
+        "status",
+        "applications",
+        "panel_seats",
+    ]
+    return export_response(fmt=fmt, stem=f"{district.slug}-postings", header=header, rows=rows)
+
+
+@login_required
+@require_GET
+def candidate_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """Candidates of one posting, with the panel's total where it is complete; HR only, and
+    recorded in the audit log (candidate data is personal)."""
+    district, user = _manage(request)
+    posting = selectors.posting_get(district=district, user=user, pk=pk)
+    results = selectors.district_results(district=district)
+    audit_record(actor=user, action="hiring.candidates_exported", target=posting)
+    rows = (
+        (
+            a.candidate.first_name,
+            a.candidate.last_name,
+            a.candidate.email,
+            a.candidate.get_source_display(),
+            "yes" if a.candidate.is_internal else "no",
+            a.get_status_display(),
+            a.submitted_at.date(),
+            f"{results[a.pk].total:.1f}" if a.pk in results else "",
+            f"{results[a.pk].alpha:.2f}"
+            if a.pk in results and results[a.pk].alpha is not None
+            else "",
+        )
+        for a in selectors.application_list(posting=posting)
+    )
+    header = [
+        "first_name",
+        "last_name",
+        "email",
+        "source",
+        "internal",
+        "status",
+        "submitted_on",
+        f"total_of_{posting.template.total_points}",
+        "panel_alpha",
+    ]
+    return export_response(
+        fmt=fmt, stem=f"{district.slug}-posting-{posting.pk}-candidates", header=header, rows=rows
+    )
+
+
+REPORT_TABLES = ("by-posting", "by-source", "scores", "internal-external")
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    district, _ = _manage(request)
+    if table not in REPORT_TABLES:
+        raise Http404("No such report table.")
+    data = reports.hiring_report(district=district)
+    header: list[str]
+    rows: list[tuple[Any, ...]]
+    if table in ("by-posting", "by-source"):
+        funnel = data.by_posting if table == "by-posting" else data.by_source
+        header = [table.removeprefix("by-"), *(s.lower() for s in data.stages)]
+        rows = [(row.label, *row.counts) for row in funnel]
+    elif table == "scores":
+        header, rows = ["points", "candidates"], list(data.distribution)
+    else:
+        header, rows = ["role_type", "internal_hires", "external_hires"], data.internal_external
+    return export_response(
+        fmt=fmt, stem=f"{district.slug}-hiring-{table}", header=header, rows=rows
+    )
