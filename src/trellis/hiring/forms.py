@@ -195,12 +195,17 @@ class ScoreForm(forms.Form):
             rows = []
             for name in names:
                 field = self.fields[name]
-                rows.append({
-                    "name": name, "label": field.label,
-                    "errors": self.errors.get(name) if self.is_bound else None,
-                    "options": [(str(v), text, str(chosen.get(name, "")) == str(v))
-                                for v, text in field.choices],  # type: ignore[attr-defined]
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "name": name,
+                        "label": field.label,
+                        "errors": self.errors.get(name) if self.is_bound else None,
+                        "options": [
+                            (str(v), text, str(chosen.get(name, "")) == str(v))
+                            for v, text in field.choices  # type: ignore[attr-defined]
+                        ],
+                    }
+                )
             groups.append((component, rows))
         return groups
 
@@ -214,3 +219,40 @@ class ScoreForm(forms.Form):
 
 class CloneForm(forms.Form):
     name = forms.CharField(max_length=160, label="Name of the copy")
+
+
+class TemplateForm(forms.ModelForm[InterviewTemplate]):
+    required_seats = forms.MultipleChoiceField(
+        choices=SeatRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Seats every panel needs",
+        help_text="For a role based in a school, its principal is always required.",
+    )
+
+    class Meta:
+        model = InterviewTemplate
+        fields = ["description", "total_points", "debrief_threshold", "required_seats"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ComponentForm(forms.ModelForm[Component]):
+    criteria = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Criteria",
+        help_text="One per line. The panel rates each from 1 (not yet) to 4 (exemplary).",
+    )
+
+    class Meta:
+        model = Component
+        fields = ["name", "description", "mode", "duration_minutes", "points", "weight"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            names = self.instance.criteria.values_list("name", flat=True)
+            self.fields["criteria"].initial = "\n".join(names)
+
+    def _post_clean(self) -> None:
+        pass  # the service validates and saves

@@ -37,6 +37,7 @@ from trellis.hiring.models import (
     PostingStatus,
     Score,
     Scorecard,
+    SeatRole,
     Source,
 )
 from trellis.org import services as org_services
@@ -76,21 +77,37 @@ def standard_template_build(district: District) -> InterviewTemplate:
     """The Carson City-style template's rows, without an audit event (the scale generator's
     bulk data uses this; people and the demo go through ``template_seed``)."""
     template = InterviewTemplate.objects.create(
-        district=district, name=carson_city.NAME, description=carson_city.DESCRIPTION,
-        total_points=300, required_seats=list(carson_city.REQUIRED_SEATS),
+        district=district,
+        name=carson_city.NAME,
+        description=carson_city.DESCRIPTION,
+        total_points=300,
+        required_seats=list(carson_city.REQUIRED_SEATS),
         standard_key=carson_city.KEY,
-    )  # fmt: skip
+    )
     for order, part in enumerate(carson_city.PARTS, start=1):
         component = Component.objects.create(
-            district=district, template=template, order=order, name=part.name,
-            description=part.description, mode=part.mode, duration_minutes=part.minutes,
-            points=50, weight=Decimal("1.00"),
-        )  # fmt: skip
+            district=district,
+            template=template,
+            order=order,
+            name=part.name,
+            description=part.description,
+            mode=part.mode,
+            duration_minutes=part.minutes,
+            points=50,
+            weight=Decimal("1.00"),
+        )
         Criterion.objects.bulk_create(
-            Criterion(district=district, component=component, order=i, name=name,
-                      scale_min=1, scale_max=4, descriptors=carson_city.LEVELS)
+            Criterion(
+                district=district,
+                component=component,
+                order=i,
+                name=name,
+                scale_min=1,
+                scale_max=4,
+                descriptors=carson_city.LEVELS,
+            )
             for i, name in enumerate(part.criteria, start=1)
-        )  # fmt: skip
+        )
     return template
 
 
@@ -101,8 +118,12 @@ def template_seed(*, district: District, actor: User | None) -> InterviewTemplat
     if found.exists():
         return found.order_by("-version").first()  # type: ignore[return-value]
     template = standard_template_build(district)
-    audit_record(actor=actor, action="hiring.template_created", target=template,
-                 changes={"name": [None, template.name]})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="hiring.template_created",
+        target=template,
+        changes={"name": [None, template.name]},
+    )
     return template
 
 
@@ -169,6 +190,105 @@ def template_revise(*, template: InterviewTemplate, actor: User) -> InterviewTem
         changes={"version": [template.version, revised.version]},
     )
     return revised
+
+
+def _require_unlocked(template: InterviewTemplate) -> None:
+    if template.locked_at is not None:
+        raise ValidationError(
+            "Interviews have been scored with this version, so it cannot change; make a new "
+            "version to edit."
+        )
+
+
+TEMPLATE_FIELDS = ("description", "total_points", "debrief_threshold", "required_seats")
+COMPONENT_FIELDS = ("name", "description", "mode", "duration_minutes", "points", "weight")
+
+
+@transaction.atomic
+def template_update(
+    *, template: InterviewTemplate, data: Mapping[str, Any], actor: User
+) -> InterviewTemplate:
+    template = InterviewTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_unlocked(template)
+    assign_fields(template, data, TEMPLATE_FIELDS)
+    unknown = set(template.required_seats) - set(SeatRole.values)
+    if unknown:
+        raise ValidationError({"required_seats": f"Unknown seats: {', '.join(sorted(unknown))}."})
+    save_validated(template)
+    audit_record(
+        actor=actor,
+        action="hiring.template_updated",
+        target=template,
+        changes={k: [None, str(getattr(template, k))] for k in data},
+    )
+    return template
+
+
+@transaction.atomic
+def component_save(
+    *,
+    template: InterviewTemplate,
+    component: Component | None,
+    data: Mapping[str, Any],
+    criteria: list[str],
+    actor: User,
+) -> Component:
+    """Add or change one part and its criteria (one per line, rated 1–4 on the shipped
+    descriptors unless a criterion already had its own scale)."""
+    template = InterviewTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_unlocked(template)
+    names = [c.strip() for c in criteria if c.strip()]
+    if not names:
+        raise ValidationError({"criteria": "List at least one criterion the panel will rate."})
+    if len(set(n.lower() for n in names)) != len(names):
+        raise ValidationError({"criteria": "Each criterion must appear once."})
+    if component is None:
+        last = template.components.order_by("-order").first()
+        component = Component(
+            district_id=template.district_id,
+            template=template,
+            order=(last.order + 1) if last else 1,
+        )
+    elif component.template_id != template.pk:
+        raise ValidationError("This part belongs to another interview process.")
+    assign_fields(component, data, COMPONENT_FIELDS)
+    save_validated(component)
+    existing = {c.name.lower(): c for c in component.criteria.all()}
+    keep = []
+    for order, name in enumerate(names, start=1):
+        criterion = existing.get(name.lower()) or Criterion(
+            district_id=template.district_id,
+            component=component,
+            scale_min=1,
+            scale_max=4,
+            descriptors=carson_city.LEVELS,
+        )
+        criterion.name, criterion.order = name, order
+        save_validated(criterion)
+        keep.append(criterion.pk)
+    component.criteria.exclude(pk__in=keep).delete()
+    audit_record(
+        actor=actor,
+        action="hiring.component_saved",
+        target=template,
+        changes={"part": [None, f"{component.name}: {len(names)} criteria"]},
+    )
+    return component
+
+
+@transaction.atomic
+def component_delete(*, component: Component, actor: User) -> None:
+    template = InterviewTemplate.objects.select_for_update().get(pk=component.template_id)
+    _require_unlocked(template)
+    if template.components.count() <= 1:
+        raise ValidationError("An interview process needs at least one part.")
+    audit_record(
+        actor=actor,
+        action="hiring.component_deleted",
+        target=template,
+        changes={"part": [component.name, None]},
+    )
+    component.delete()
 
 
 # --- Postings -------------------------------------------------------------------------------
@@ -656,9 +776,11 @@ def debrief_goals_create(*, application: Application, actor: User) -> list[Devel
     staff = Candidate.objects.get(pk=application.candidate_id).staff
     assert staff is not None
     done = AuditEvent.objects.filter(
-        district_id=application.district_id, action="hiring.debrief_goals_created",
-        target_type=application._meta.label_lower, target_id=str(application.pk),
-    ).exists()  # fmt: skip
+        district_id=application.district_id,
+        action="hiring.debrief_goals_created",
+        target_type=application._meta.label_lower,
+        target_id=str(application.pk),
+    ).exists()
     if done or application.goals.exists():
         return list(application.goals.all())  # the debrief runs once
     result = selectors.application_result(application)

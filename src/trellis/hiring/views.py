@@ -26,6 +26,7 @@ from trellis.hiring.forms import (
     AcceptForm,
     ApplyForm,
     CloneForm,
+    ComponentForm,
     InternalApplyForm,
     MeetingForm,
     MoveForm,
@@ -33,6 +34,7 @@ from trellis.hiring.forms import (
     ScheduleForm,
     ScoreForm,
     SeatForm,
+    TemplateForm,
 )
 from trellis.hiring.models import Application, ApplicationStatus, Interview, Posting
 
@@ -504,6 +506,99 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "hiring/template_detail.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def template_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    district, user = _manage(request)
+    template = selectors.template_get(district=district, pk=pk)
+    editable = services.template_revise(template=template, actor=user)
+    if editable.pk != template.pk:
+        messages.success(
+            request,
+            f"Started version {editable.version}; scored interviews keep "
+            f"version {template.version}.",
+        )
+    return redirect("hiring:template-edit", pk=editable.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    district, user = _manage(request)
+    template = selectors.template_get(district=district, pk=pk)
+    detail = reverse("hiring:template-detail", args=[pk])
+    if template.is_locked:
+        messages.error(request, "This version has been used for scoring; make a new version.")
+        return redirect(detail)
+    form = TemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_update(template=template, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved the interview process.")
+            return redirect(detail)
+    context = {
+        "form": form,
+        "title": f"Edit {template}",
+        "cancel_url": detail,
+        "intro": "",
+        "crumbs": _crumbs(
+            ("Interview processes", reverse("hiring:template-list")),
+            (str(template), detail),
+            ("Edit", None),
+        ),
+    }
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def component_edit(request: HttpRequest, pk: int, component_pk: int | None = None) -> HttpResponse:
+    district, user = _manage(request)
+    template = selectors.template_get(district=district, pk=pk)
+    component = get_object_or_404(template.components, pk=component_pk) if component_pk else None
+    detail = reverse("hiring:template-detail", args=[pk])
+    if request.method == "POST" and request.POST.get("delete") and component is not None:
+        try:
+            services.component_delete(component=component, actor=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Removed “{component.name}”.")
+        return redirect(detail)
+    form = ComponentForm(request.POST or None, instance=component)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "criteria"}
+        try:
+            services.component_save(
+                template=template,
+                component=component,
+                data=data,
+                criteria=form.cleaned_data["criteria"].splitlines(),
+                actor=user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved the part.")
+            return redirect(detail)
+    title = f"Edit “{component.name}”" if component else "Add a part"
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": detail,
+        "intro": "",
+        "crumbs": _crumbs(
+            ("Interview processes", reverse("hiring:template-list")),
+            (str(template), detail),
+            (title, None),
+        ),
+    }
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
 
 
 @login_required
