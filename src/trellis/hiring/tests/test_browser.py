@@ -40,8 +40,14 @@ def click_and_wait(page: Page, name: str) -> None:
 def panelist(district, school, first: str, last: str, classification: str, role: str):
     user = UserFactory(username=f"{first.lower()}")
     MembershipFactory(user=user, district=district, role=role)
-    staff = StaffFactory(district=district, school=school, user=user, first_name=first,
-                         last_name=last, classification=classification)  # fmt: skip
+    staff = StaffFactory(
+        district=district,
+        school=school,
+        user=user,
+        first_name=first,
+        last_name=last,
+        classification=classification,
+    )
     return Persona(user=user, district=district), staff
 
 
@@ -53,33 +59,48 @@ def hiring_setup(hana, alice, school_a):
     roles.role_types_seed(district=district, actor=alice.user)
     coach = RoleType.objects.get(district=district, standard_key="instructional_strategies_coach")
     job = roles.job_description_create(
-        district=district, role_type=coach, title="Implementation specialist, K–5",
+        district=district,
+        role_type=coach,
+        title="Implementation specialist, K–5",
         data={"responsibilities": "Coach teachers on data", "level": RoleLevel.DISTRICT},
         actor=alice.user,
-    )  # fmt: skip
+    )
     version = roles.version_publish(version=job.versions.get(), actor=alice.user)
     roles.position_create(
-        district=district, actor=alice.user, status=PositionStatus.OPEN,
-        data={"version": version, "school": school_a, "requisition_number": "MV-0900",
-              "fte": Decimal("1.00"), "school_year": "2026-27"},
-    )  # fmt: skip
+        district=district,
+        actor=alice.user,
+        status=PositionStatus.OPEN,
+        data={
+            "version": version,
+            "school": school_a,
+            "requisition_number": "MV-0900",
+            "fte": Decimal("1.00"),
+            "school_year": "2026-27",
+        },
+    )
     hiring.template_seed(district=district, actor=alice.user)
     people = {
         "employee": panelist(district, None, "Dara", "Eastwood", "lea_specialist", Role.PANELIST),
-        "incumbent": panelist(district, school_a, "Ivo", "Ngata", "instructional_coordinator",
-                              Role.COACH),
+        "incumbent": panelist(
+            district, school_a, "Ivo", "Ngata", "instructional_coordinator", Role.COACH
+        ),
         "leader": panelist(district, school_a, "Lena", "Torvik", "teacher", Role.TEACHER),
-        "principal": panelist(district, school_a, "Paz", "Quintero", "principal",
-                              Role.PRINCIPAL),
-    }  # fmt: skip
+        "principal": panelist(district, school_a, "Paz", "Quintero", "principal", Role.PRINCIPAL),
+    }
     return people
 
 
 @pytest.mark.browser
 def test_the_carson_city_flow_from_posting_to_development_goals(
-    transactional_db, live_server, browser, context: BrowserContext, page: Page, axe: Axe,
-    hana, hiring_setup,
-):  # fmt: skip
+    transactional_db,
+    live_server,
+    browser,
+    context: BrowserContext,
+    page: Page,
+    axe: Axe,
+    hana,
+    hiring_setup,
+):
     people = hiring_setup
     # Given hana (HR) is signed in, when she posts the open position
     sign_in_with_session(context, hana, live_server.url)
@@ -193,3 +214,90 @@ def test_the_carson_city_flow_from_posting_to_development_goals(
     assert_accessible(page, axe)
     goals = DevelopmentGoal.objects.filter(staff__last_name="Reyes")
     assert [g.component.name for g in goals] == ["Reading a data-tracker report"]
+
+
+@pytest.fixture
+def scored_posting(alice):
+    from trellis.hiring.tests.helpers import hiring_setup, scored
+
+    hiring_data = hiring_setup(alice.district, actor=alice.user, applicants=2)
+    scored(
+        hiring_data,
+        hiring_data.applications[0],
+        [[3, 2, 4, 3, 3, 2], [4, 2, 3, 3, 4, 2], [3, 1, 4, 2, 3, 3], [4, 2, 4, 3, 3, 2]],
+    )
+    return hiring_data
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hiring/processes/",
+        "/hiring/processes/{template}/",
+        "/hiring/processes/{template}/edit/",
+        "/hiring/reports/",
+        "/hiring/postings/{posting}/",
+        "/hiring/applications/{scored}/",
+        "/hiring/postings/new/",
+        "/jobs/{token}/",
+    ],
+    ids=[
+        "processes",
+        "process",
+        "process edit",
+        "reports",
+        "posting",
+        "scored candidate",
+        "new posting",
+        "public page",
+    ],
+)
+def test_the_other_hiring_pages_are_accessible(
+    transactional_db,
+    live_server,
+    context: BrowserContext,
+    page: Page,
+    axe: Axe,
+    alice,
+    scored_posting,
+    path,
+):
+    sign_in_with_session(context, alice, live_server.url)
+    template = scored_posting.template
+    if "edit" in path:
+        template = hiring.template_revise(template=template, actor=alice.user)
+    response = page.goto(
+        path.format(
+            template=template.pk,
+            posting=scored_posting.posting.pk,
+            scored=scored_posting.applications[0].pk,
+            token=scored_posting.posting.public_token,
+        )
+    )
+    assert response is not None and response.status == 200
+    assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+def test_a_scoring_screen_with_missing_ratings_shows_each_error_accessibly(
+    transactional_db,
+    live_server,
+    context: BrowserContext,
+    page: Page,
+    axe: Axe,
+    alice,
+):
+    from trellis.hiring.tests.helpers import hiring_setup, schedule
+
+    data = hiring_setup(alice.district, actor=alice.user, applicants=1)
+    schedule(data.posting, data.applications)
+    panelist = Persona(user=data.seats[0].staff.user, district=alice.district)
+    sign_in_with_session(context, panelist, live_server.url)
+    page.goto(f"/hiring/applications/{data.applications[0].pk}/score/")
+    page.locator("fieldset.rating").first.get_by_role("radio").first.check()
+    click_and_wait(page, "Submit my scores")
+    expect(page.get_by_role("alert")).to_contain_text("Your scores were not submitted")
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert Scorecard.objects.count() == 0
+    assert_accessible(page, axe)
