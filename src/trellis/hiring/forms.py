@@ -189,7 +189,7 @@ class ScoreForm(forms.Form):
     def grouped(self) -> list[tuple[Component, list[dict[str, Any]]]]:
         """Plain data for the page: rendering 90 radio widgets through Django's widget
         templates costs more than the rest of the scoring screen together."""
-        chosen = self.data if self.is_bound else {}
+        chosen = self.data
         groups = []
         for component, names in self.groups:
             rows = []

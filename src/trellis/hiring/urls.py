@@ -22,6 +22,7 @@ urlpatterns = [
     path("hiring/applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("hiring/applications/<int:pk>/cv/", views.application_cv, name="application-cv"),
     path("hiring/applications/<int:pk>/score/", views.score, name="score"),
+    path("hiring/scorecards/<int:pk>/correct/", views.scorecard_correct, name="scorecard-correct"),
     path(
         "hiring/applications/<int:pk>/<str:action>/",
         views.application_action,

@@ -36,7 +36,7 @@ from trellis.hiring.forms import (
     SeatForm,
     TemplateForm,
 )
-from trellis.hiring.models import Application, ApplicationStatus, Interview, Posting
+from trellis.hiring.models import Application, ApplicationStatus, Interview, Posting, Scorecard
 
 Crumbs = list[tuple[str, str | None]]
 
@@ -255,6 +255,7 @@ def _application_context(
         "seats": [(s, s.pk in submitted) for s in seats],
         "visible": visible,
         "result": result,
+        "scorecards": list(selectors.current_scorecards(application)) if visible else [],
         "events": application.events.select_related("actor"),
         "goals": application.goals.select_related("component"),
         "meeting": getattr(application, "debrief_meeting", None),
@@ -393,6 +394,57 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         "seat": seat,
         "template": application.posting.template,
         "crumbs": _crumbs((application.candidate.full_name, detail), ("Score", None)),
+    }
+    return render(request, "hiring/score.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR replaces a submitted scorecard (a panelist's slip, say) by a new one with a reason;
+    the original stays, marked as superseded, and both are in the audit log."""
+    district, user = _manage(request)
+    original = get_object_or_404(
+        Scorecard.objects.select_related("application", "seat__staff"),
+        district=district,
+        pk=pk,
+        superseded_by=None,
+    )
+    application = selectors.application_get(
+        district=district, user=user, pk=original.application_id
+    )
+    detail = reverse("hiring:application-detail", args=[application.pk])
+    if not selectors.scores_visible_to(application, user):
+        messages.error(request, "Scores can be corrected once the whole panel has submitted.")
+        return redirect(detail)
+    components = list(selectors.template_components(application.posting.template))
+    initial = {f"criterion_{s.criterion_id}": s.value for s in original.scores.all()}
+    form = ScoreForm(request.POST or None, components=components, initial=initial)
+    form.fields["notes"].label = "Why the correction"
+    form.fields["notes"].required = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scorecard_correct(
+                scorecard=original,
+                ratings=form.ratings(),
+                reason=form.cleaned_data["notes"],
+                actor=user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Recorded the correction; the original scorecard is kept.")
+            return redirect(detail)
+    if not form.is_bound:
+        form.data = {k: str(v) for k, v in initial.items()}  # show the original ratings
+    context = {
+        "application": application,
+        "form": form,
+        "problems": [],
+        "seat": original.seat,
+        "template": application.posting.template,
+        "correcting": original,
+        "crumbs": _crumbs((application.candidate.full_name, detail), ("Correct", None)),
     }
     return render(request, "hiring/score.html", context, status=400 if form.errors else 200)
 

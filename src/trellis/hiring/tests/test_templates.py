@@ -78,3 +78,38 @@ def test_a_scored_process_cannot_change_and_revising_makes_the_next_version(alic
 def test_a_teacher_cannot_open_the_editor(bob, alice):
     template = services.template_seed(district=alice.district, actor=alice.user)
     assert bob.client().get(reverse("hiring:template-edit", args=[template.pk])).status_code == 403
+
+
+def test_hr_corrects_a_scorecard_through_the_page_and_both_are_kept(alice, hana):
+    from trellis.hiring.models import Scorecard
+    from trellis.hiring.tests.helpers import scored
+
+    hiring = hiring_setup(alice.district, actor=alice.user, applicants=1)
+    application = scored(hiring, hiring.applications[0], [[3] * 6] * len(hiring.seats))
+    original = Scorecard.objects.filter(application=application).first()
+    url = reverse("hiring:scorecard-correct", args=[original.pk])
+    page = hana.client().get(url)
+    assert page.status_code == 200 and b'value="3" required checked' in page.content
+    ratings = {f"criterion_{s.criterion_id}": "4" for s in original.scores.all()}
+    assert hana.client().post(url, ratings).status_code == 400  # no reason given
+    response = hana.client().post(url, {**ratings, "notes": "Entered a row too low."})
+    assert response.status_code == 302
+    corrected = Scorecard.objects.get(supersedes=original)
+    assert set(corrected.scores.values_list("value", flat=True)) == {4}
+    assert Scorecard.objects.filter(application=application).count() == len(hiring.seats) + 1
+    # a corrected scorecard cannot be corrected again; the new one can
+    assert hana.client().get(url).status_code == 404
+
+
+def test_a_panelist_cannot_correct_scores(alice):
+    from django.test import Client
+
+    from trellis.hiring.models import Scorecard
+    from trellis.hiring.tests.helpers import scored
+
+    hiring = hiring_setup(alice.district, actor=alice.user, applicants=1)
+    application = scored(hiring, hiring.applications[0], [[3] * 6] * len(hiring.seats))
+    card = Scorecard.objects.filter(application=application).first()
+    client = Client()
+    client.force_login(hiring.seats[0].staff.user)
+    assert client.get(reverse("hiring:scorecard-correct", args=[card.pk])).status_code == 403
