@@ -3,8 +3,10 @@ sees other panelists' scores only once they have submitted their own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -277,6 +279,8 @@ class TemplateAgreement:
     template: InterviewTemplate
     interviews: int
     alpha: float | None
+    # (posting title, opened on, complete interviews, alpha), oldest first
+    rounds: list[tuple[str, dt.date, int, float | None]] = field(default_factory=list)
 
 
 def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
@@ -303,17 +307,28 @@ def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
         chunk_size=5000
     ):
         by_application[application_id].append((posting_id, seat_id, staff_id, criterion_id, value))
-    table: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
-    counted = 0
-    for application_id, items in by_application.items():
-        if not seats[items[0][0]] <= {item[1] for item in items}:
-            continue  # the panel has not all submitted
-        counted += 1
-        for _, _, staff_id, criterion_id, value in items:
-            table[staff_id][(application_id, criterion_id)] = specs[criterion_id].share(value)
-    columns = sorted({unit for row in table.values() for unit in row})
-    data = [[row.get(u) for u in columns] for row in table.values()]
-    return TemplateAgreement(template, counted, alpha(data) if counted else None)
+    complete = {
+        application_id: items
+        for application_id, items in by_application.items()
+        if seats[items[0][0]] <= {item[1] for item in items}  # the whole panel has submitted
+    }
+
+    def pooled(chosen: Mapping[int, list[tuple[int, int, int, int, int]]]) -> float | None:
+        table: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+        for application_id, items in chosen.items():
+            for _, _, staff_id, criterion_id, value in items:
+                table[staff_id][(application_id, criterion_id)] = specs[criterion_id].share(value)
+        columns = sorted({unit for row in table.values() for unit in row})
+        return alpha([[row.get(u) for u in columns] for row in table.values()]) if chosen else None
+
+    # Over time: each posting is one hiring round, in the order the postings opened.
+    rounds = []
+    postings = Posting.objects.filter(template=template).order_by("opens_on", "id")
+    for posting_id, title, opens_on in postings.values_list("pk", "title", "opens_on"):
+        chosen = {a: items for a, items in complete.items() if items[0][0] == posting_id}
+        if chosen:
+            rounds.append((title, opens_on, len(chosen), pooled(chosen)))
+    return TemplateAgreement(template, len(complete), pooled(complete), rounds)
 
 
 def staff_of(user: User, district: District) -> Staff | None:

@@ -113,3 +113,26 @@ def test_a_panelist_cannot_correct_scores(alice):
     client = Client()
     client.force_login(hiring.seats[0].staff.user)
     assert client.get(reverse("hiring:scorecard-correct", args=[card.pk])).status_code == 403
+
+
+def test_agreement_over_time_has_one_round_per_posting_oldest_first(alice):
+    import datetime as dt
+
+    from trellis.hiring import selectors
+    from trellis.hiring.tests.helpers import scored
+
+    first = hiring_setup(alice.district, actor=alice.user, applicants=2)
+    matrix = [[3, 2, 4, 3, 3, 2], [4, 2, 3, 3, 4, 1], [3, 1, 4, 2, 3, 3], [4, 2, 4, 3, 2, 2]]
+    for application in first.applications:
+        scored(first, application, matrix)
+    second = hiring_setup(alice.district, actor=alice.user, applicants=1)
+    scored(second, second.applications[0], matrix[::-1])
+    first.posting.opens_on -= dt.timedelta(days=30)
+    first.posting.save()
+    agreement = selectors.template_agreement(first.template)
+    assert agreement.interviews == 3
+    assert [(title, n) for title, _, n, _ in agreement.rounds] == [
+        (first.posting.title, 2),
+        (second.posting.title, 1),
+    ]
+    assert all(a is not None and -1 <= a <= 1 for *_, a in agreement.rounds)
