@@ -24,7 +24,13 @@ from trellis.hiring.models import (
     Scorecard,
     SeatRole,
 )
-from trellis.hiring.scoring import ComponentSpec, CriterionSpec, PanelResult, alpha, panel_result
+from trellis.hiring.scoring import (
+    ComponentSpec,
+    CriterionSpec,
+    PanelResult,
+    alpha_units,
+    panel_result,
+)
 from trellis.org.models import Staff, StaffClassification
 
 
@@ -314,12 +320,11 @@ def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
     }
 
     def pooled(chosen: Mapping[int, list[tuple[int, int, int, int, int]]]) -> float | None:
-        table: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+        units: dict[tuple[int, int], list[float]] = defaultdict(list)
         for application_id, items in chosen.items():
-            for _, _, staff_id, criterion_id, value in items:
-                table[staff_id][(application_id, criterion_id)] = specs[criterion_id].share(value)
-        columns = sorted({unit for row in table.values() for unit in row})
-        return alpha([[row.get(u) for u in columns] for row in table.values()]) if chosen else None
+            for _, _, _, criterion_id, value in items:
+                units[(application_id, criterion_id)].append(specs[criterion_id].share(value))
+        return alpha_units(units.values()) if chosen else None
 
     # Over time: each posting is one hiring round, in the order the postings opened.
     rounds = []

@@ -342,3 +342,24 @@ def test_panel_alpha_is_computed_on_shares_of_each_scale():
     assert result.alpha == pytest.approx(interval_alpha(shares), abs=1e-9)
     # A single panelist has nobody to agree with.
     assert panel_result(SIX, {1: RATINGS[101]}, 300).alpha is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.none(), st.integers(min_value=1, max_value=4)), min_size=6, max_size=6
+        ),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_alpha_matches_the_krippendorff_package_on_random_panels(rows):
+    import krippendorff
+    import numpy as np
+
+    ours = scoring.alpha(rows)
+    assume(ours is not None)  # the undefined cases are tested above
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
+    reference = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+    assert ours == pytest.approx(reference, abs=1e-9)
