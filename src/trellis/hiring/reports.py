@@ -98,7 +98,7 @@ def hiring_report(*, district: District) -> HiringReport:
         if row[0] in accepted_at:
             split[row[5] or "—"]["internal" if row[3] else "external"] += 1
 
-    results = selectors.district_results(district=district)
+    results = selectors.district_results(district=district, agreement=False)
     totals = [r.total * 300 / r.total_points for r in results.values()]
     bars = Counter(min(int(t // BUCKET), 300 // BUCKET - 1) for t in totals)
     distribution = [

@@ -14,7 +14,6 @@ tested on known data sets without a database.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -108,30 +107,43 @@ def alpha(data: Sequence[Sequence[float | None]]) -> float | None:
 
 
 def panel_result(
-    components: Sequence[ComponentSpec], ratings: Ratings, total_points: int, discuss: int = 2
+    components: Sequence[ComponentSpec],
+    ratings: Ratings,
+    total_points: int,
+    discuss: int = 2,
+    agreement: bool = True,
 ) -> PanelResult:
+    """The panel's result; ``agreement=False`` skips alpha where only the scores are wanted."""
     panelists = sorted(ratings)
     results = []
     for component in components:
         scores = {p: component_score(component, ratings[p]) for p in panelists}
         values = list(scores.values())
+        mean = math.fsum(values) / len(values) if values else 0.0
         results.append(
             ComponentResult(
                 component=component,
                 by_panelist=scores,
-                mean=statistics.fmean(values) if values else 0.0,
+                mean=mean,
                 spread=(max(values) - min(values)) if values else 0.0,
-                stdev=statistics.pstdev(values) if len(values) > 1 else 0.0,
+                # statistics.pstdev is exact but slow (fractions); a report sums hundreds.
+                stdev=math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+                if len(values) > 1
+                else 0.0,
             )
         )
     weighted = sum(float(r.component.weight) * r.mean for r in results)
     full = sum(float(c.weight) * c.points for c in components)
     total = total_points * weighted / full if full else 0.0
     criteria = [c for comp in components for c in comp.criteria]
-    data = [
-        [c.share(ratings[p][c.id]) if c.id in ratings[p] else None for c in criteria]
-        for p in panelists
-    ]
+    data = (
+        [
+            [c.share(ratings[p][c.id]) if c.id in ratings[p] else None for c in criteria]
+            for p in panelists
+        ]
+        if agreement
+        else []
+    )
     ranked = sorted(
         (r for r in results if r.spread > 0), key=lambda r: -r.spread / r.component.points
     )
@@ -139,7 +151,7 @@ def panel_result(
         components=results,
         total=total,
         total_points=total_points,
-        alpha=alpha(data),
+        alpha=alpha(data) if agreement else None,
         panelists=len(panelists),
         discuss=ranked[:discuss],
     )

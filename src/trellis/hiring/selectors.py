@@ -249,7 +249,7 @@ def application_result(application: Application) -> PanelResult | None:
     return panel_result(template_specs(template), ratings_of(application), template.total_points)
 
 
-def district_results(*, district: District) -> dict[int, PanelResult]:
+def district_results(*, district: District, agreement: bool = True) -> dict[int, PanelResult]:
     """Application id → result, for every application whose panel has all submitted, from a
     handful of queries however many applications there are (the hiring report's input)."""
     seats: dict[int, set[int]] = defaultdict(set)
@@ -276,7 +276,9 @@ def district_results(*, district: District) -> dict[int, PanelResult]:
             template = InterviewTemplate.objects.get(pk=template_id)
             specs[template_id] = (template_specs(template), template.total_points)
         components, total_points = specs[template_id]
-        results[application_id] = panel_result(components, dict(by_seat), total_points)
+        results[application_id] = panel_result(
+            components, dict(by_seat), total_points, agreement=agreement
+        )
     return results
 
 
@@ -327,11 +329,14 @@ def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
         return alpha_units(units.values()) if chosen else None
 
     # Over time: each posting is one hiring round, in the order the postings opened.
+    by_posting: dict[int, dict[int, list[tuple[int, int, int, int, int]]]] = defaultdict(dict)
+    for application_id, items in complete.items():
+        by_posting[items[0][0]][application_id] = items
     rounds = []
     postings = Posting.objects.filter(template=template).order_by("opens_on", "id")
     for posting_id, title, opens_on in postings.values_list("pk", "title", "opens_on"):
-        chosen = {a: items for a, items in complete.items() if items[0][0] == posting_id}
-        if chosen:
+        if posting_id in by_posting:
+            chosen = by_posting[posting_id]
             rounds.append((title, opens_on, len(chosen), pooled(chosen)))
     return TemplateAgreement(template, len(complete), pooled(complete), rounds)
 
