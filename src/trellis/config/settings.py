@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "trellis.core",
     "trellis.org",
     "trellis.roles",
+    "trellis.pay",
     "trellis.hiring",
     "trellis.insights",
     "trellis.demo",

@@ -27,13 +27,28 @@ MEMBERS_MANAGE = "members.manage"
 ROLES_EDIT = "roles.edit"  # role catalog, job descriptions, positions, assignments
 ROLES_REVIEW = "roles.review"  # sign off on a job description draft
 HIRING_MANAGE = "hiring.manage"  # postings, candidates, panels, offers, hiring reports
+PAY_VIEW = "pay.view"  # salary schedules, placements, position costs, projections
+PAY_EDIT = "pay.edit"
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
-        {VIEW, EDIT, EXPORT, AUDIT_VIEW, MEMBERS_MANAGE, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE}
+        {
+            VIEW,
+            EDIT,
+            EXPORT,
+            AUDIT_VIEW,
+            MEMBERS_MANAGE,
+            ROLES_EDIT,
+            ROLES_REVIEW,
+            HIRING_MANAGE,
+            PAY_VIEW,
+            PAY_EDIT,
+        }
     ),
-    Role.HR: frozenset({VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE}),
+    Role.HR: frozenset(
+        {VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT}
+    ),
     Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW}),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
