@@ -1,0 +1,326 @@
+"""Reads for pay: schedules as plain data, each live position's plan (terms, holder, funding),
+the projection, scenarios and the keep-within-budget choice. Salary data is for HR and district
+admins; callers record an access event for every view and export (``record_access``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from trellis.core.audit import audit_record
+from trellis.core.models import Consortium, District, User
+from trellis.core.schoolyear import school_year_of
+from trellis.org.models import Staff
+from trellis.pay import calc
+from trellis.pay.models import (
+    FundingSource,
+    FundingSplit,
+    PayTerms,
+    Placement,
+    SalarySchedule,
+    Scenario,
+    SourceKind,
+)
+from trellis.planning import keep as keep_solver
+from trellis.roles.models import Assignment, Commitment, Position, PositionStatus
+
+LIVE = (PositionStatus.PLANNED, PositionStatus.OPEN, PositionStatus.FILLED, PositionStatus.FROZEN)
+DEFAULT_SCHEDULE = calc.Schedule("2026-27", ("MA",), {(1, "MA"): Decimal("0")})
+
+
+def record_access(user: User, district: District, what: str, exported: bool = False) -> None:
+    """Every view and export of pay data leaves an access event."""
+    audit_record(
+        actor=user,
+        action="pay.exported" if exported else "pay.viewed",
+        target=district,
+        district=district,
+        changes={"what": [None, what]},
+    )
+
+
+def current_year() -> str:
+    return school_year_of(timezone.localdate())
+
+
+# --- Schedules ------------------------------------------------------------------------------
+
+
+def schedule_list(*, district: District) -> QuerySet[SalarySchedule]:
+    return SalarySchedule.objects.filter(district=district).order_by("-school_year")
+
+
+def schedule_get(*, district: District, pk: int) -> SalarySchedule:
+    return get_object_or_404(SalarySchedule, district=district, pk=pk)
+
+
+def as_calc(schedule: SalarySchedule) -> calc.Schedule:
+    cells = {(c.step, c.lane): c.amount for c in schedule.cells.all()}
+    return calc.Schedule(
+        schedule.school_year,
+        tuple(schedule.lanes),
+        cells,
+        schedule.contract_months,
+        schedule.contract_days,
+    )
+
+
+def schedule_for(*, district: District, school_year: str) -> SalarySchedule | None:
+    """The schedule of that year, else the latest before it."""
+    return (
+        SalarySchedule.objects.filter(district=district, school_year__lte=school_year)
+        .order_by("-school_year")
+        .first()
+    )
+
+
+def grid(schedule: calc.Schedule) -> list[tuple[int, list[Decimal | None]]]:
+    return [
+        (step, [schedule.cells.get((step, lane)) for lane in schedule.lanes])
+        for step in schedule.steps
+    ]
+
+
+@dataclass
+class ConsortiumSchedule:
+    consortium: Consortium
+    school_year: str
+    members: list[str]
+    lanes: tuple[str, ...]
+    cells: dict[tuple[int, str], calc.AverageCell]
+
+    @property
+    def steps(self) -> list[int]:
+        return sorted({step for step, _ in self.cells})
+
+    def rows(self) -> list[tuple[int, list[calc.AverageCell | None]]]:
+        return [(s, [self.cells.get((s, lane)) for lane in self.lanes]) for s in self.steps]
+
+    def as_schedule(self) -> calc.Schedule:
+        return calc.Schedule(
+            self.school_year, self.lanes, {k: v.mean for k, v in self.cells.items()}
+        )
+
+
+def consortium_schedule(*, consortium: Consortium, school_year: str) -> ConsortiumSchedule:
+    """The average of the member districts' schedules for a school year, cell by cell, over
+    the cells every member has."""
+    schedules = list(
+        SalarySchedule.objects.filter(district__consortium=consortium, school_year=school_year)
+        .select_related("district")
+        .prefetch_related("cells")
+        .order_by("district__name")
+    )
+    plain = [as_calc(s) for s in schedules]
+    lanes: tuple[str, ...] = ()
+    if plain:
+        lanes = tuple(lane for lane in plain[0].lanes if all(lane in p.lanes for p in plain))
+    return ConsortiumSchedule(
+        consortium,
+        school_year,
+        [s.district.name for s in schedules],
+        lanes,
+        calc.schedule_average(plain),
+    )
+
+
+# --- Plans ----------------------------------------------------------------------------------
+
+
+def _terms(position: Position) -> calc.Terms:
+    full_time = position.version.commitment == Commitment.FULL_TIME
+    stored: PayTerms | None = getattr(position, "pay_terms", None)
+    if stored is None:
+        return calc.Terms(full_time=full_time)
+    return calc.Terms(
+        full_time=full_time,
+        extension_months=stored.extension_months,
+        stipend=stored.stipend,
+        summer_stipend=stored.summer_stipend,
+        lateral=stored.lateral,
+    )
+
+
+def position_plans(*, district: District, school_year: str) -> list[calc.PositionPlan]:
+    """Every live position as the projection sees it: its terms, who holds it (their placement)
+    or its budgeted placement while vacant, and its funding for the year (the latest year set
+    before it when that year has none)."""
+    positions = list(
+        Position.objects.filter(district=district, status__in=LIVE)
+        .select_related("version__job_description__role_type", "pay_terms", "school")
+        .order_by("requisition_number")
+    )
+    holders: dict[int, Assignment] = {}
+    for a in Assignment.objects.filter(district=district, end_date__isnull=True).order_by(
+        "begin_date"
+    ):
+        holders.setdefault(a.position_id, a)
+    placements = {
+        p.staff_id: p
+        for p in Placement.objects.filter(district=district, school_year__lte=school_year).order_by(
+            "school_year"
+        )
+    }
+    splits: dict[int, dict[str, dict[int, Decimal]]] = {}
+    for split in FundingSplit.objects.filter(district=district, school_year__lte=school_year):
+        splits.setdefault(split.position_id, {}).setdefault(split.school_year, {})[
+            split.source_id
+        ] = split.percent
+    plans = []
+    for position in positions:
+        terms_row: PayTerms | None = getattr(position, "pay_terms", None)
+        holder = holders.get(position.pk)
+        placement = placements.get(holder.staff_id) if holder else None
+        step = placement.step if placement else (terms_row.budget_step if terms_row else 5)
+        lane = placement.lane if placement else (terms_row.budget_lane if terms_row else "MA")
+        fte = holder.fte if holder else position.fte
+        by_year = splits.get(position.pk, {})
+        funding = by_year[max(by_year)] if by_year else {}
+        plans.append(
+            calc.PositionPlan(
+                key=position.pk,
+                label=f"{position.requisition_number} {position.title}",
+                role_type=position.version.job_description.role_type.name,
+                terms=_terms(position),
+                holding=calc.Holding(step, lane, fte),
+                splits=funding or {0: calc.HUNDRED},  # 0: not funded yet
+                priority=terms_row.priority if terms_row else 3,
+            )
+        )
+    return plans
+
+
+def sources_of(district: District) -> list[calc.Source]:
+    sources = [
+        calc.Source(s.pk, s.name, s.kind == SourceKind.GRANT, s.ends_on)
+        for s in FundingSource.objects.filter(district=district)
+    ]
+    # Positions with no funding set yet are paid by "nobody": unfunded from the first year.
+    sources.append(calc.Source(0, "No funding set", True, calc.year_bounds("1900-01")[1]))
+    return sources
+
+
+def projection(
+    *,
+    district: District,
+    years: int,
+    cola_percent: Decimal = Decimal("2"),
+    first_year: str | None = None,
+    scenario: Scenario | None = None,
+) -> calc.Projection:
+    first_year = first_year or current_year()
+    schedule_row = schedule_for(district=district, school_year=first_year)
+    schedule = as_calc(schedule_row) if schedule_row else DEFAULT_SCHEDULE
+    plans = position_plans(district=district, school_year=first_year)
+    if scenario is not None:
+        plans = calc.apply_changes(plans, scenario_changes(scenario), schedule.contract_months)
+    return calc.project(
+        plans=plans,
+        schedule=schedule,
+        sources=sources_of(district),
+        first_year=first_year,
+        years=years,
+        cola_percent=cola_percent,
+    )
+
+
+def scenario_changes(scenario: Scenario) -> list[calc.Change]:
+    return [
+        calc.Change(
+            c.kind,
+            role_type=c.role_type.name if c.role_type else "",
+            months=c.months,
+            source=c.source_id,
+        )
+        for c in scenario.changes.select_related("role_type")
+    ]
+
+
+def scenario_list(*, district: District) -> QuerySet[Scenario]:
+    return Scenario.objects.filter(district=district).prefetch_related("changes")
+
+
+# --- What to keep ---------------------------------------------------------------------------
+
+
+@dataclass
+class KeepReport:
+    school_year: str
+    budget: Decimal
+    choice: keep_solver.KeepChoice
+    labels: dict[int, str]
+
+    def rows(self, kept: bool) -> list[tuple[str, Decimal, int]]:
+        items = self.choice.kept if kept else self.choice.dropped
+        return [(self.labels[c.key], Decimal(c.cost_cents) / 100, c.priority) for c in items]
+
+
+def keep_report(*, district: District, budget: Decimal, school_year: str) -> KeepReport:
+    """Which positions to sustain in ``school_year`` (say, the first year after the grant) at
+    the highest total priority within ``budget``."""
+    if budget < 0:
+        raise ValidationError({"budget": "The budget cannot be negative."})
+    start = calc.year_start(current_year())
+    years = max(1, calc.year_start(school_year) - start + 1)
+    result = projection(district=district, years=years)
+    year = result.years[-1]
+    plans = position_plans(district=district, school_year=current_year())
+    candidates = [
+        keep_solver.Candidate(p.key, int(year.by_position[p.key] * 100), p.priority) for p in plans
+    ]
+    choice = keep_solver.choose(candidates, int(budget * 100))
+    return KeepReport(year.school_year, budget, choice, {p.key: p.label for p in plans})
+
+
+def own_pay(*, user: User, district: District) -> list[tuple[str, Decimal]]:
+    """A person's own pay lines for this school year: their salary and their positions."""
+    staff = Staff.objects.filter(district=district, user=user).first()
+    if staff is None:
+        return []
+    year = current_year()
+    placement = (
+        Placement.objects.filter(district=district, staff=staff, school_year__lte=year)
+        .order_by("-school_year")
+        .first()
+    )
+    schedule_row = schedule_for(district=district, school_year=year)
+    if placement is None or schedule_row is None:
+        return []
+    schedule = as_calc(schedule_row)
+    lines = [
+        (
+            f"Salary (step {placement.step}, {placement.lane})",
+            schedule.salary(placement.step, placement.lane),
+        )
+    ]
+    for a in (
+        Assignment.objects.filter(district=district, staff=staff)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .select_related("position__version__job_description", "position__pay_terms")
+    ):
+        terms = _terms(a.position)
+        cost = calc.position_cost(
+            schedule,
+            calc.Terms(
+                full_time=False,
+                extension_months=terms.extension_months,
+                stipend=terms.stipend,
+                summer_stipend=terms.summer_stipend,
+                lateral=terms.lateral,
+            ),
+            calc.Holding(placement.step, placement.lane, a.fte, a.begin_date, a.end_date),
+            year,
+        )
+        if cost.total:
+            lines.append((a.position.title, cost.total))
+    return lines
+
+
+def plans_labels(plans: Sequence[calc.PositionPlan]) -> dict[int, str]:
+    return {p.key: p.label for p in plans}
