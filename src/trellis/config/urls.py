@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("trellis.org.urls")),
     path("", include("trellis.roles.urls")),
     path("", include("trellis.hiring.urls")),
+    path("", include("trellis.pay.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
 from trellis.demo.hiring import hiring_load
+from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
 from trellis.hiring.models import Application
@@ -172,6 +173,10 @@ def demo_load() -> DemoSummary:
             .first()
         )
         summary.created["positions"] += roles_load(district, admin)
+    for plan in DISTRICTS:
+        district = District.objects.get(slug=plan.slug)
+        admin = User.objects.filter(memberships__district=district).order_by("username").first()
+        pay_load(district, admin)
     cedar = District.objects.get(slug="cedar-ridge")
     charlie = User.objects.get(username="charlie")
     summary.created["applications"] = hiring_load(cedar, charlie)

@@ -202,7 +202,8 @@ def sources_of(district: District) -> list[calc.Source]:
         for s in FundingSource.objects.filter(district=district)
     ]
     # Positions with no funding set yet are paid by "nobody": unfunded from the first year.
-    sources.append(calc.Source(0, "No funding set", True, calc.year_bounds("1900-01")[1]))
+    # Not a grant, so it has no cliff of its own; it funds no year, so its share is unfunded.
+    sources.append(calc.Source(0, "No funding set", False, calc.year_bounds("1900-01")[1]))
     return sources
 
 
@@ -259,6 +260,18 @@ class KeepReport:
     def rows(self, kept: bool) -> list[tuple[str, Decimal, int]]:
         items = self.choice.kept if kept else self.choice.dropped
         return [(self.labels[c.key], Decimal(c.cost_cents) / 100, c.priority) for c in items]
+
+    @property
+    def cost(self) -> Decimal:
+        return Decimal(self.choice.cost_cents) / 100
+
+    @property
+    def kept_rows(self) -> list[tuple[str, Decimal, int]]:
+        return self.rows(kept=True)
+
+    @property
+    def dropped_rows(self) -> list[tuple[str, Decimal, int]]:
+        return self.rows(kept=False)
 
 
 def keep_report(*, district: District, budget: Decimal, school_year: str) -> KeepReport:

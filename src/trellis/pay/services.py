@@ -189,7 +189,7 @@ def parse_schedule_file(upload: UploadedFile) -> tuple[list[str], dict[tuple[int
 
 @transaction.atomic
 def schedule_import(
-    *, district: District, school_year: str, upload: UploadedFile, actor: User
+    *, district: District, school_year: str, upload: UploadedFile, actor: User | None
 ) -> tuple[SalarySchedule, list[str]]:
     lanes, cells = parse_schedule_file(upload)
     existing = SalarySchedule.objects.filter(district=district, school_year=school_year).first()
@@ -207,7 +207,7 @@ def schedule_import(
 
 @transaction.atomic
 def schedule_copy(
-    *, schedule: SalarySchedule, school_year: str, percent: Decimal, actor: User
+    *, schedule: SalarySchedule, school_year: str, percent: Decimal, actor: User | None
 ) -> tuple[SalarySchedule, list[str]]:
     """Next year's schedule: every cell changed by ``percent``."""
     validate_school_year(school_year)
@@ -235,7 +235,7 @@ def schedule_copy(
 
 @transaction.atomic
 def placement_set(
-    *, staff: Staff, school_year: str, step: int, lane: str, actor: User
+    *, staff: Staff, school_year: str, step: int, lane: str, actor: User | None
 ) -> Placement:
     placement, _ = Placement.objects.update_or_create(
         district_id=staff.district_id,
@@ -258,7 +258,7 @@ def placement_set(
 
 @transaction.atomic
 def terms_save(
-    *, position: Position, data: Mapping[str, Any], actor: User
+    *, position: Position, data: Mapping[str, Any], actor: User | None
 ) -> tuple[PayTerms, list[str]]:
     """Set how a position is paid; returns flags (stipends outside the study's range)."""
     terms = PayTerms.objects.select_for_update().filter(position=position).first() or PayTerms(
@@ -287,7 +287,11 @@ def terms_save(
 
 @transaction.atomic
 def splits_save(
-    *, position: Position, school_year: str, splits: Mapping[FundingSource, Decimal], actor: User
+    *,
+    position: Position,
+    school_year: str,
+    splits: Mapping[FundingSource, Decimal],
+    actor: User | None,
 ) -> list[FundingSplit]:
     """Replace a position's funding for a school year; the shares must add to exactly 100 %."""
     validate_school_year(school_year)
@@ -329,7 +333,9 @@ def splits_save(
 
 
 @transaction.atomic
-def source_create(*, district: District, data: Mapping[str, Any], actor: User) -> FundingSource:
+def source_create(
+    *, district: District, data: Mapping[str, Any], actor: User | None
+) -> FundingSource:
     source = FundingSource(district=district)
     assign_fields(source, data, SOURCE_FIELDS)
     if FundingSource.objects.filter(district=district, name__iexact=source.name).exists():
