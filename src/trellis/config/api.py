@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
 from trellis.org.api import router as org_router
+from trellis.pay.api import router as pay_router
 from trellis.roles.api import router as roles_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ install_problem_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", roles_router)
 api.add_router("/", hiring_router)
+api.add_router("/", pay_router)
