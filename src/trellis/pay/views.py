@@ -247,11 +247,13 @@ def position_pay(request: HttpRequest, pk: int) -> HttpResponse:
     year = selectors.current_year()
     terms = PayTerms.objects.filter(position=position).first()
     sources = list(FundingSource.objects.filter(district=district))
-    form = TermsForm(request.POST or None, instance=terms, prefix="terms")
+    # Two forms on the page: only the one submitted is bound (and may show errors).
+    terms_posted = request.method == "POST" and "terms-stipend" in request.POST
+    form = TermsForm(request.POST if terms_posted else None, instance=terms, prefix="terms")
     split_errors: list[str] = []
     if request.method == "POST":
         policy.require(user, policy.PAY_EDIT, district)
-        if "terms-stipend" in request.POST and form.is_valid():
+        if terms_posted and form.is_valid():
             try:
                 _, flags = services.terms_save(
                     position=position, data=form.cleaned_data, actor=user
@@ -287,6 +289,8 @@ def position_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if pk in plans and schedule_row is not None:
         plan = plans[pk]
         cost = calc.position_cost(selectors.as_calc(schedule_row), plan.terms, plan.holding, year)
+    if split_errors:  # show what was typed, not what is stored
+        current = {s.pk: request.POST.get(f"split-{s.pk}", "") for s in sources}
     context = {
         "position": position,
         "form": form,

@@ -44,8 +44,6 @@ def _api(persona, path: str, method: str = "get", **kwargs):
     )
 
 
-
-
 def test_a_teacher_cannot_see_anyone_elses_pay_by_page_api_or_export(bob, schedule):
     client = bob.client()
     assert client.get(reverse("pay:schedule", args=[schedule.pk])).status_code == 403
