@@ -279,7 +279,7 @@ def position_pay(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Saved the funding split.")
                 return redirect("pay:position", pk=pk)
-    current = {
+    current: dict[int, Decimal | str] = {
         s.source_id: s.percent
         for s in FundingSplit.objects.filter(position=position, school_year=year)
     }
