@@ -166,6 +166,25 @@ def _report_sql(district: District) -> tuple[str, list[list[Any]]]:
     return sql, [[district.pk], [district.pk], [district.pk]]
 
 
+def _pay_sql(district: District) -> tuple[str, list[list[Any]]]:
+    """What the projection reads: the live positions with their terms, their holders'
+    placements, their funding splits, the schedule and the sources."""
+    sql = (
+        "SELECT p.id, p.requisition_number, p.fte, v.commitment, t.extension_months, t.stipend,"
+        " t.summer_stipend, t.lateral, t.budget_step, t.budget_lane, t.priority"
+        " FROM roles_position p JOIN roles_jobdescriptionversion v ON v.id = p.version_id"
+        " LEFT JOIN pay_payterms t ON t.position_id = p.id"
+        " WHERE p.district_id = %s AND p.status <> 'closed';"
+        "SELECT a.position_id, a.fte, pl.step, pl.lane FROM roles_assignment a"
+        " LEFT JOIN pay_placement pl ON pl.staff_id = a.staff_id AND pl.district_id = a.district_id"
+        " WHERE a.district_id = %s AND a.end_date IS NULL;"
+        "SELECT position_id, source_id, percent FROM pay_fundingsplit WHERE district_id = %s;"
+        "SELECT c.step, c.lane, c.amount FROM pay_schedulecell c WHERE c.district_id = %s;"
+        "SELECT id, kind, ends_on FROM pay_fundingsource WHERE district_id = %s"
+    )
+    return sql, [[district.pk]] * 5
+
+
 def _staff_sql(district: District, with_school: bool) -> Callable[[], None]:
     sql = STAFF_PAGE_SQL.format(
         school=", sc.name" if with_school else "",
@@ -229,6 +248,15 @@ def run_workloads(*, scale: str) -> list[Result]:
     results.append(_result(
         "hiring reports (HTML)", scale, _get(client, "/hiring/reports/"),
         "raw SQL events, applications, scores", _raw(*_report_sql(big)), LIST_BUDGET,
+    ))  # fmt: skip
+    results.append(_result(
+        "pay projection (HTML)", scale, _get(client, "/pay/projection/?years=5&cola=2"),
+        "raw SQL positions, terms, holders, splits", _raw(*_pay_sql(big)), LIST_BUDGET,
+    ))  # fmt: skip
+    results.append(_result(
+        "what to keep (HTML)", scale,
+        _get(client, "/pay/keep/?budget=20000000&school_year=2028-29"),
+        "raw SQL positions, terms, holders, splits", _raw(*_pay_sql(big)), LIST_BUDGET,
     ))  # fmt: skip
     results.append(_result(
         "district home", scale, _get(client, "/"),

@@ -176,10 +176,12 @@ def _analyze() -> None:
 
 def _register_area_steps() -> None:
     from trellis.demo.scale_hiring import hiring_generate
+    from trellis.demo.scale_pay import pay_generate
     from trellis.demo.scale_roles import positions_generate
 
     register_step("roles and positions", positions_generate)
     register_step("hiring", hiring_generate)
+    register_step("pay", pay_generate)
 
 
 _register_area_steps()
