@@ -228,6 +228,7 @@ class PositionPlan:
     holding: Holding
     splits: Mapping[int, Decimal]  # source key → percent, summing to 100
     priority: int = 1
+    base: Schedule | None = None  # another schedule (the consortium's average) for this one
 
 
 @dataclass
@@ -277,7 +278,14 @@ def project(
             holding = replace(
                 plan.holding, step=plan.holding.step + (offset if step_progression else 0)
             )
-            total = position_cost(year_schedule, plan.terms, holding, label).total
+            own = year_schedule
+            if plan.base is not None:
+                own = replace(
+                    plan.base,
+                    school_year=label,
+                    cells={k: v * factor for k, v in plan.base.cells.items()},
+                )
+            total = position_cost(own, plan.terms, holding, label).total
             cost.by_position[plan.key] = total
             for source_key, percent in plan.splits.items():
                 share = money(total * percent / HUNDRED)

@@ -133,6 +133,11 @@ def consortium_schedule(*, consortium: Consortium, school_year: str) -> Consorti
 # --- Plans ----------------------------------------------------------------------------------
 
 
+def _stored(position: Position) -> PayTerms | None:
+    terms: PayTerms | None = getattr(position, "pay_terms", None)
+    return terms
+
+
 def _terms(position: Position) -> calc.Terms:
     full_time = position.version.commitment == Commitment.FULL_TIME
     stored: PayTerms | None = getattr(position, "pay_terms", None)
@@ -172,6 +177,11 @@ def position_plans(*, district: District, school_year: str) -> list[calc.Positio
         splits.setdefault(split.position_id, {}).setdefault(split.school_year, {})[
             split.source_id
         ] = split.percent
+    consortium_base: calc.Schedule | None = None
+    by_consortium = [p for p in positions if (t := _stored(p)) is not None and t.paid_by_consortium]
+    if district.consortium is not None and by_consortium:
+        average = consortium_schedule(consortium=district.consortium, school_year=school_year)
+        consortium_base = average.as_schedule() if average.cells else None
     plans = []
     for position in positions:
         terms_row: PayTerms | None = getattr(position, "pay_terms", None)
@@ -191,6 +201,7 @@ def position_plans(*, district: District, school_year: str) -> list[calc.Positio
                 holding=calc.Holding(step, lane, fte),
                 splits=funding or {0: calc.HUNDRED},  # 0: not funded yet
                 priority=terms_row.priority if terms_row else 3,
+                base=consortium_base if terms_row and terms_row.paid_by_consortium else None,
             )
         )
     return plans

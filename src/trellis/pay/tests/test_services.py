@@ -180,3 +180,25 @@ def test_stipends_outside_the_range_are_flagged_and_lateral_terms_are_consistent
     with pytest.raises(ValidationError):
         services.terms_save(position=position, actor=alice.user, data={"lateral": True})
     assert AuditEvent.objects.filter(action="pay.terms_saved").exists()
+
+
+def test_a_position_paid_by_the_consortium_costs_the_members_average(alice, charlie, funded):
+    services.schedule_import(
+        district=charlie.district,
+        school_year="2026-27",
+        actor=charlie.user,
+        upload=upload("step,BA,MA\n1,40000,44000\n2,41000,45150\n3,42000,46300\n"),
+    )
+    position = funded["positions"][0]
+    services.terms_save(
+        position=position,
+        actor=alice.user,
+        data={"paid_by_consortium": True, "extension_months": D("1")},
+    )
+    result = selectors.projection(
+        district=alice.district, years=1, first_year="2026-27", cola_percent=D("0")
+    )
+    average = (D("47150") + D("45150")) / 2  # step 2, MA in Maple Valley and Cedar Ridge
+    assert result.years[0].by_position[position.pk] == calc.money(average * 11 / 10)
+    other = funded["positions"][1]
+    assert result.years[0].by_position[other.pk] == calc.money(D("47150") * 11 / 10)
