@@ -442,3 +442,190 @@ def consortium(request: HttpRequest) -> HttpResponse:
     return render(
         request, "pay/consortium.html", {"table": table, "crumbs": [("Consortium schedule", None)]}
     )
+
+
+# --- Forms for schedules and sources ---------------------------------------------------------
+
+
+class CopyForm(forms.Form):
+    school_year = forms.CharField(
+        max_length=7, validators=[validate_school_year], label="New school year"
+    )
+    percent = forms.DecimalField(
+        max_digits=5, decimal_places=2, initial=2, label="Change to every cell (%)"
+    )
+
+
+class SourceForm(forms.ModelForm[FundingSource]):
+    class Meta:
+        model = FundingSource
+        fields = ["name", "kind", "amount", "starts_on", "ends_on", "allowed_uses"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "allowed_uses": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self) -> None:
+        pass  # the service validates and saves
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    district, user = require_district(request, policy.PAY_EDIT)
+    schedule = selectors.schedule_get(district=district, pk=pk)
+    next_year = calc.school_year_label(calc.year_start(schedule.school_year) + 1)
+    form = CopyForm(request.POST or None, initial={"school_year": next_year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy, warnings = services.schedule_copy(
+                schedule=schedule, actor=user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Made the {copy.school_year} schedule.")
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("pay:schedule", pk=copy.pk)
+    detail = reverse("pay:schedule", args=[pk])
+    context = {
+        "form": form,
+        "title": f"Copy {schedule} to another year",
+        "cancel_url": detail,
+        "crumbs": _crumbs((str(schedule), detail), ("Copy", None)),
+        "intro": "",
+    }
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_new(request: HttpRequest) -> HttpResponse:
+    district, user = require_district(request, policy.PAY_EDIT)
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_create(district=district, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Added the funding source.")
+            return redirect("pay:home")
+    context = {
+        "form": form,
+        "title": "Add a funding source",
+        "cancel_url": reverse("pay:home"),
+        "crumbs": _crumbs(("New funding source", None)),
+        "intro": "A grant with its end date shows where the cliff falls.",
+    }
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+
+
+# --- Exports and the board page --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def schedule_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    district, user = require_district(request, policy.PAY_VIEW)
+    schedule = selectors.schedule_get(district=district, pk=pk)
+    selectors.record_access(user, district, f"salary schedule {pk}", exported=True)
+    plain = selectors.as_calc(schedule)
+    rows = [(step, *amounts) for step, amounts in selectors.grid(plain)]
+    return export_response(
+        fmt=fmt,
+        stem=f"{district.slug}-schedule-{schedule.school_year}",
+        header=["step", *plain.lanes],
+        rows=rows,
+    )
+
+
+@login_required
+@require_GET
+def cost_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Every live position's cost this school year and who pays for it."""
+    district, user = require_district(request, policy.PAY_VIEW)
+    selectors.record_access(user, district, "position costs", exported=True)
+    year = selectors.current_year()
+    result = selectors.projection(district=district, years=1, first_year=year)
+    names = {s.key: s.name for s in selectors.sources_of(district)}
+    plans = selectors.position_plans(district=district, school_year=year)
+    rows = [
+        (
+            p.label,
+            p.role_type,
+            p.holding.step,
+            p.holding.lane,
+            p.holding.fte,
+            p.terms.extension_months,
+            p.terms.stipend,
+            p.terms.summer_stipend,
+            "yes" if p.terms.lateral else "no",
+            p.priority,
+            result.years[0].by_position[p.key],
+            "; ".join(f"{v:g}% {names.get(k, k)}" for k, v in p.splits.items()),
+        )
+        for p in plans
+    ]
+    header = [
+        "position",
+        "role_type",
+        "step",
+        "lane",
+        "fte",
+        "extension_months",
+        "stipend",
+        "summer_stipend",
+        "lateral",
+        "priority",
+        f"cost_{year}",
+        "funding",
+    ]
+    return export_response(
+        fmt=fmt, stem=f"{district.slug}-position-costs-{year}", header=header, rows=rows
+    )
+
+
+@login_required
+@require_GET
+def keep_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    district, user = require_district(request, policy.PAY_VIEW)
+    form = KeepForm(request.GET)
+    if not form.is_valid():
+        raise Http404("Give a budget and a school year.")
+    selectors.record_access(user, district, "what to keep", exported=True)
+    report = selectors.keep_report(
+        district=district,
+        budget=form.cleaned_data["budget"],
+        school_year=form.cleaned_data["school_year"],
+    )
+    rows = [(label, "keep", cost, priority) for label, cost, priority in report.kept_rows]
+    rows += [(label, "drop", cost, priority) for label, cost, priority in report.dropped_rows]
+    return export_response(
+        fmt=fmt,
+        stem=f"{district.slug}-what-to-keep-{report.school_year}",
+        header=["position", "choice", "cost", "priority"],
+        rows=rows,
+    )
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """One printable page for the board: the projection, the cliff and the scenarios."""
+    district, _ = _view(request, "board report")
+    context = _projection_context(request, district)
+    context["others"] = [
+        (
+            s,
+            selectors.projection(
+                district=district, years=context["years"], cola_percent=context["cola"], scenario=s
+            ),
+        )
+        for s in selectors.scenario_list(district=district)
+    ]
+    context["district"] = district
+    context["crumbs"] = _crumbs(("Board report", None))
+    return render(request, "pay/board.html", context)

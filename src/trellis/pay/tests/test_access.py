@@ -114,3 +114,18 @@ def test_hr_edits_a_schedule_cell_and_a_bad_value_is_reported_without_saving(han
     ok = hana.client().post(url, {**data, "cell_2_1": "47500"})
     assert ok.status_code == 302
     assert schedule.cells.get(step=2, lane="MA").amount == Decimal("47500.00")
+
+
+def test_every_pay_export_is_refused_to_a_teacher_and_recorded_for_hr(bob, hana, schedule):
+    urls = [
+        reverse("pay:schedule-export", args=[schedule.pk, "csv"]),
+        reverse("pay:cost-export", args=["xlsx"]),
+        reverse("pay:keep-export", args=["csv"]) + "?budget=100000&school_year=2026-27",
+        reverse("pay:board"),
+    ]
+    for url in urls:
+        assert bob.client().get(url).status_code == 403, url
+    before = AuditEvent.objects.filter(action="pay.exported").count()
+    for url in urls[:3]:
+        assert hana.client().get(url).status_code == 200, url
+    assert AuditEvent.objects.filter(action="pay.exported").count() == before + 3

@@ -154,3 +154,58 @@ def test_hr_edits_pay_sees_the_cliff_compares_scenarios_and_chooses_what_to_keep
     kept = page.get_by_role("heading", name="Kept").locator("xpath=following-sibling::div[1]")
     expect(kept).to_contain_text("MV-0")  # priority 5 beats the default 3
     assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pay/board/",
+        "/pay/schedules/{schedule}/copy/",
+        "/pay/sources/new/",
+        "/pay/schedules/import/",
+        "/pay/scenarios/new/",
+        "/pay/keep/?budget=abc",
+        "/pay/mine/",
+        "/pay/projection/?years=0",
+    ],
+    ids=[
+        "board",
+        "copy",
+        "new source",
+        "import",
+        "new scenario",
+        "keep bad budget",
+        "my pay",
+        "projection bad years",
+    ],
+)
+def test_the_other_pay_pages_are_accessible(
+    transactional_db,
+    live_server,
+    context: BrowserContext,
+    page: Page,
+    axe: Axe,
+    hana,
+    pay_setup,
+    path,
+):
+    sign_in_with_session(context, hana, live_server.url)
+    page.goto(path.format(schedule=pay_setup["schedule"].pk))
+    assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+def test_the_consortium_average_schedule_is_accessible(
+    transactional_db,
+    live_server,
+    context: BrowserContext,
+    page: Page,
+    axe: Axe,
+    dana,
+    pay_setup,
+):
+    sign_in_with_session(context, dana, live_server.url)
+    page.goto("/consortium/schedule/?year=2026-27")
+    expect(heading(page)).to_contain_text("average schedule 2026-27")
+    assert_accessible(page, axe)
