@@ -9,8 +9,10 @@ class PayConfig(AppConfig):
     verbose_name = "Pay and sustainability"
 
     def ready(self) -> None:
-        from trellis.core.navigation import NavItem, register
+        from trellis.core.navigation import NavItem, RecordLink, register, register_record_link
         from trellis.core.policy import PAY_VIEW
 
         register(NavItem("Pay", "pay:home", perm=PAY_VIEW, order=48))
+        register(NavItem("My pay", "pay:mine", order=90))
+        register_record_link(RecordLink("staff", "Salary placement", "pay:placement", PAY_VIEW))
         register(NavItem("Consortium schedule", "pay:consortium", order=49, consortium=True))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pay/costs/export.<export:fmt>", views.cost_export, name="cost-export"),
     path("pay/keep/export.<export:fmt>", views.keep_export, name="keep-export"),
     path("pay/board/", views.board, name="board"),
+    path("pay/people/<int:pk>/", views.placement, name="placement"),
     path("pay/positions/<int:pk>/", views.position_pay, name="position"),
     path("pay/projection/", views.projection, name="projection"),
     path("pay/projection/export.<export:fmt>", views.projection_export, name="projection-export"),

@@ -629,3 +629,60 @@ def board(request: HttpRequest) -> HttpResponse:
     context["district"] = district
     context["crumbs"] = _crumbs(("Board report", None))
     return render(request, "pay/board.html", context)
+
+
+class PlacementForm(forms.Form):
+    school_year = forms.CharField(max_length=7, validators=[validate_school_year])
+    step = forms.IntegerField(min_value=1, max_value=60)
+    lane = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args: Any, lanes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lane"].choices = [(lane, lane) for lane in lanes]  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a person sits on the salary schedule (HR)."""
+    from trellis.org.selectors import staff_get
+    from trellis.pay.models import Placement
+
+    district, user = _view(request, f"placement of staff {pk}")
+    staff = staff_get(district=district, pk=pk)
+    year = selectors.current_year()
+    schedule = selectors.schedule_for(district=district, school_year=year)
+    lanes = list(schedule.lanes) if schedule else []
+    current = (
+        Placement.objects.filter(district=district, staff=staff).order_by("-school_year").first()
+    )
+    initial = {
+        "school_year": year,
+        "step": current.step if current else 1,
+        "lane": current.lane if current else (lanes[0] if lanes else ""),
+    }
+    form = PlacementForm(request.POST or None, lanes=lanes, initial=initial)
+    if request.method == "POST":
+        policy.require(user, policy.PAY_EDIT, district)
+        if form.is_valid():
+            services.placement_set(staff=staff, actor=user, **form.cleaned_data)
+            messages.success(request, f"Placed {staff.full_name} on the schedule.")
+            return redirect("pay:placement", pk=pk)
+    staff_url = reverse("org:staff-detail", args=[pk])
+    intro = (
+        f"Now: step {current.step}, {current.lane} ({current.school_year})."
+        if current
+        else "Not placed on the schedule yet."
+    )
+    context = {
+        "form": form,
+        "title": f"{staff.full_name} on the salary schedule",
+        "cancel_url": staff_url,
+        "intro": intro,
+        "crumbs": [
+            ("Staff", reverse("org:staff-list")),
+            (staff.full_name, staff_url),
+            ("Salary placement", None),
+        ],
+    }
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)

@@ -129,3 +129,17 @@ def test_every_pay_export_is_refused_to_a_teacher_and_recorded_for_hr(bob, hana,
     for url in urls[:3]:
         assert hana.client().get(url).status_code == 200, url
     assert AuditEvent.objects.filter(action="pay.exported").count() == before + 3
+
+
+def test_hr_places_a_person_and_a_teacher_cannot_open_the_page(hana, bob, staff_a, schedule):
+    url = reverse("pay:placement", args=[staff_a.pk])
+    assert bob.client().get(url).status_code == 403
+    page = hana.client().get(reverse("org:staff-detail", args=[staff_a.pk]))
+    assert url.encode() in page.content  # the staff page links to it for HR
+    response = hana.client().post(url, {"school_year": "2026-27", "step": "4", "lane": "BA"})
+    assert response.status_code == 302
+    from trellis.pay.models import Placement
+
+    assert Placement.objects.get(staff=staff_a, school_year="2026-27").step == 4
+    bad = hana.client().post(url, {"school_year": "2026-27", "step": "0", "lane": "XX"})
+    assert bad.status_code == 400
