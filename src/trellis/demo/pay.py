@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from trellis.core.models import District, User
+from trellis.org.models import Staff
 from trellis.pay import services
 from trellis.pay.models import SalarySchedule
 from trellis.roles.models import Assignment, Position, RoleType
@@ -75,6 +76,18 @@ def pay_load(district: District, actor: User | None) -> int:
             lane=LANES[(n * 2) % len(LANES)],
             actor=actor,
         )
+    # Everyone with an account gets a placement too, so "My pay" shows each persona their own.
+    placed = set(
+        Assignment.objects.filter(district=district, end_date__isnull=True).values_list(
+            "staff_id", flat=True
+        )
+    )
+    for n, staff in enumerate(
+        Staff.objects.filter(district=district, user__isnull=False)
+        .exclude(pk__in=placed)
+        .order_by("staff_unique_id")
+    ):
+        services.placement_set(staff=staff, school_year=YEAR, step=6 + n, lane="MA", actor=actor)
     for position in Position.objects.filter(district=district).select_related(
         "version__job_description__role_type"
     ):
