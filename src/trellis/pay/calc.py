@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -70,16 +71,24 @@ class Schedule:
     contract_months: Decimal = Decimal("10")
     contract_days: int = 185
 
-    @property
+    @cached_property
     def steps(self) -> list[int]:
         return sorted({step for step, _ in self.cells})
 
+    @cached_property
+    def _lane_range(self) -> dict[str, tuple[int, int]]:
+        ranges: dict[str, tuple[int, int]] = {}
+        for step, lane in self.cells:
+            low, high = ranges.get(lane, (step, step))
+            ranges[lane] = (min(low, step), max(high, step))
+        return ranges
+
     def salary(self, step: int, lane: str) -> Decimal:
         """The salary at a placement; a step past the top of a lane stays at its top."""
-        steps = [s for s in self.steps if (s, lane) in self.cells]
-        if not steps:
+        if lane not in self._lane_range:
             raise KeyError(f"The schedule has no lane “{lane}”.")
-        return self.cells[(min(max(step, steps[0]), steps[-1]), lane)]
+        low, high = self._lane_range[lane]
+        return self.cells[(min(max(step, low), high), lane)]
 
     @property
     def daily_rate_basis(self) -> Decimal:

@@ -133,11 +133,6 @@ def consortium_schedule(*, consortium: Consortium, school_year: str) -> Consorti
 # --- Plans ----------------------------------------------------------------------------------
 
 
-def _stored(position: Position) -> PayTerms | None:
-    terms: PayTerms | None = getattr(position, "pay_terms", None)
-    return terms
-
-
 def _terms(position: Position) -> calc.Terms:
     full_time = position.version.commitment == Commitment.FULL_TIME
     stored: PayTerms | None = getattr(position, "pay_terms", None)
@@ -155,53 +150,98 @@ def _terms(position: Position) -> calc.Terms:
 def position_plans(*, district: District, school_year: str) -> list[calc.PositionPlan]:
     """Every live position as the projection sees it: its terms, who holds it (their placement)
     or its budgeted placement while vacant, and its funding for the year (the latest year set
-    before it when that year has none)."""
-    positions = list(
+    before it when that year has none). Read as plain rows: a large district has thousands of
+    positions, and model instances would cost more than the arithmetic."""
+    positions = (
         Position.objects.filter(district=district, status__in=LIVE)
-        .select_related("version__job_description__role_type", "pay_terms", "school")
         .order_by("requisition_number")
-    )
-    holders: dict[int, Assignment] = {}
-    for a in Assignment.objects.filter(district=district, end_date__isnull=True).order_by(
-        "begin_date"
-    ):
-        holders.setdefault(a.position_id, a)
-    placements = {
-        p.staff_id: p
-        for p in Placement.objects.filter(district=district, school_year__lte=school_year).order_by(
-            "school_year"
+        .values_list(
+            "pk",
+            "requisition_number",
+            "fte",
+            "version__commitment",
+            "version__job_description__title",
+            "version__job_description__role_type__name",
+            "pay_terms__pk",
+            "pay_terms__extension_months",
+            "pay_terms__stipend",
+            "pay_terms__summer_stipend",
+            "pay_terms__lateral",
+            "pay_terms__paid_by_consortium",
+            "pay_terms__budget_step",
+            "pay_terms__budget_lane",
+            "pay_terms__priority",
         )
+    )
+    holders: dict[int, tuple[int, Decimal]] = {}
+    for position_id, staff_id, fte in (
+        Assignment.objects.filter(district=district, end_date__isnull=True)
+        .order_by("begin_date", "id")
+        .values_list("position_id", "staff_id", "fte")
+    ):
+        holders.setdefault(position_id, (staff_id, fte))
+    placements = {
+        staff_id: (step, lane)
+        for staff_id, step, lane in Placement.objects.filter(
+            district=district, school_year__lte=school_year
+        )
+        .order_by("school_year")
+        .values_list("staff_id", "step", "lane")
     }
     splits: dict[int, dict[str, dict[int, Decimal]]] = {}
-    for split in FundingSplit.objects.filter(district=district, school_year__lte=school_year):
-        splits.setdefault(split.position_id, {}).setdefault(split.school_year, {})[
-            split.source_id
-        ] = split.percent
+    for position_id, year, source_id, percent in FundingSplit.objects.filter(
+        district=district, school_year__lte=school_year
+    ).values_list("position_id", "school_year", "source_id", "percent"):
+        splits.setdefault(position_id, {}).setdefault(year, {})[source_id] = percent
+    rows = list(positions)
     consortium_base: calc.Schedule | None = None
-    by_consortium = [p for p in positions if (t := _stored(p)) is not None and t.paid_by_consortium]
-    if district.consortium is not None and by_consortium:
+    if district.consortium is not None and any(row[11] for row in rows):
         average = consortium_schedule(consortium=district.consortium, school_year=school_year)
         consortium_base = average.as_schedule() if average.cells else None
     plans = []
-    for position in positions:
-        terms_row: PayTerms | None = getattr(position, "pay_terms", None)
-        holder = holders.get(position.pk)
-        placement = placements.get(holder.staff_id) if holder else None
-        step = placement.step if placement else (terms_row.budget_step if terms_row else 5)
-        lane = placement.lane if placement else (terms_row.budget_lane if terms_row else "MA")
-        fte = holder.fte if holder else position.fte
-        by_year = splits.get(position.pk, {})
+    for (
+        pk,
+        number,
+        position_fte,
+        commitment,
+        title,
+        role_type,
+        terms_pk,
+        extension,
+        stipend,
+        summer,
+        lateral,
+        by_consortium,
+        budget_step,
+        budget_lane,
+        priority,
+    ) in rows:
+        holder = holders.get(pk)
+        placement = placements.get(holder[0]) if holder else None
+        has_terms = terms_pk is not None
+        if placement is not None:
+            step, lane = placement
+        else:
+            step, lane = (budget_step, budget_lane) if has_terms else (5, "MA")
+        by_year = splits.get(pk, {})
         funding = by_year[max(by_year)] if by_year else {}
+        terms = calc.Terms(
+            full_time=commitment == Commitment.FULL_TIME,
+            extension_months=extension if has_terms else calc.ZERO,
+            stipend=stipend if has_terms else calc.ZERO,
+            summer_stipend=summer if has_terms else calc.ZERO,
+            lateral=bool(lateral),
+        )
         plans.append(
             calc.PositionPlan(
-                key=position.pk,
-                label=f"{position.requisition_number} {position.title}",
-                role_type=position.version.job_description.role_type.name,
-                terms=_terms(position),
-                holding=calc.Holding(step, lane, fte),
+                key=pk,
+                label=f"{number} {title}",
+                role_type=role_type,
+                terms=terms,
+                holding=calc.Holding(step, lane, holder[1] if holder else position_fte),
                 splits=funding or {0: calc.HUNDRED},  # 0: not funded yet
-                priority=terms_row.priority if terms_row else 3,
-                base=consortium_base if terms_row and terms_row.paid_by_consortium else None,
+                priority=priority if has_terms else 3,
+                base=consortium_base if by_consortium else None,
             )
         )
     return plans
@@ -225,11 +265,13 @@ def projection(
     cola_percent: Decimal = Decimal("2"),
     first_year: str | None = None,
     scenario: Scenario | None = None,
+    plans: list[calc.PositionPlan] | None = None,
 ) -> calc.Projection:
     first_year = first_year or current_year()
     schedule_row = schedule_for(district=district, school_year=first_year)
     schedule = as_calc(schedule_row) if schedule_row else DEFAULT_SCHEDULE
-    plans = position_plans(district=district, school_year=first_year)
+    if plans is None:
+        plans = position_plans(district=district, school_year=first_year)
     if scenario is not None:
         plans = calc.apply_changes(plans, scenario_changes(scenario), schedule.contract_months)
     return calc.project(
@@ -292,9 +334,9 @@ def keep_report(*, district: District, budget: Decimal, school_year: str) -> Kee
         raise ValidationError({"budget": "The budget cannot be negative."})
     start = calc.year_start(current_year())
     years = max(1, calc.year_start(school_year) - start + 1)
-    result = projection(district=district, years=years)
-    year = result.years[-1]
     plans = position_plans(district=district, school_year=current_year())
+    result = projection(district=district, years=years, plans=plans)
+    year = result.years[-1]
     candidates = [
         keep_solver.Candidate(p.key, int(year.by_position[p.key] * 100), p.priority) for p in plans
     ]
