@@ -12,7 +12,7 @@ from django.urls import reverse
 from trellis.core.models import AuditEvent
 from trellis.core.services import api_token_create
 from trellis.pay import services
-from trellis.pay.tests.test_services import GRID, upload
+from trellis.pay.tests.helpers import GRID, upload
 
 pytestmark = pytest.mark.django_db
 

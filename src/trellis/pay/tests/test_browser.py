@@ -13,9 +13,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from trellis.browser_testing import assert_accessible, heading, sign_in_with_session
 from trellis.pay import services
 from trellis.pay.models import FundingSplit, PayTerms, ScheduleCell
-from trellis.pay.tests.test_services import GRID, upload
-from trellis.roles import services as roles
-from trellis.roles.models import PositionStatus, RoleLevel, RoleType
+from trellis.pay.tests.helpers import GRID, coach_positions, upload
+from trellis.roles.models import RoleType
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 D = Decimal
@@ -32,31 +31,8 @@ def pay_setup(hana, alice, school_a):
     schedule, _ = services.schedule_import(
         district=district, school_year="2026-27", upload=upload(GRID), actor=alice.user
     )
-    roles.role_types_seed(district=district, actor=alice.user)
+    positions = coach_positions(district, school_a, alice.user, 2, prefix="MV-")
     coach = RoleType.objects.get(district=district, standard_key="instructional_strategies_coach")
-    job = roles.job_description_create(
-        district=district,
-        role_type=coach,
-        title="Coach",
-        actor=alice.user,
-        data={"responsibilities": "Coach", "level": RoleLevel.DISTRICT},
-    )
-    version = roles.version_publish(version=job.versions.get(), actor=alice.user)
-    positions = [
-        roles.position_create(
-            district=district,
-            actor=alice.user,
-            status=PositionStatus.OPEN,
-            data={
-                "version": version,
-                "school": school_a,
-                "fte": D("1.00"),
-                "requisition_number": f"MV-{i}",
-                "school_year": "2026-27",
-            },
-        )
-        for i in range(2)
-    ]
     grant = services.source_create(
         district=district,
         actor=alice.user,

@@ -8,21 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trellis.core.models import AuditEvent
 from trellis.pay import calc, selectors, services
 from trellis.pay.models import FundingSplit, SalarySchedule, ScheduleCell
-from trellis.roles import services as roles
-from trellis.roles.models import PositionStatus, RoleLevel, RoleType
+from trellis.pay.tests.helpers import GRID, coach_positions, upload
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-GRID = "step,BA,MA\n1,42000,46000\n2,43100,47150\n3,44200,48300\n"
-
-
-def upload(text: str, name: str = "schedule.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
 def test_a_schedule_imports_from_csv_and_copies_to_next_year_with_a_raise(alice):
@@ -73,31 +66,7 @@ def funded(alice, school_a):
     services.schedule_import(
         district=district, school_year="2026-27", upload=upload(GRID), actor=alice.user
     )
-    roles.role_types_seed(district=district, actor=alice.user)
-    coach = RoleType.objects.get(district=district, standard_key="instructional_strategies_coach")
-    job = roles.job_description_create(
-        district=district,
-        role_type=coach,
-        title="Coach",
-        actor=alice.user,
-        data={"responsibilities": "Coach", "level": RoleLevel.DISTRICT},
-    )
-    version = roles.version_publish(version=job.versions.get(), actor=alice.user)
-    positions = [
-        roles.position_create(
-            district=district,
-            actor=alice.user,
-            status=PositionStatus.OPEN,
-            data={
-                "version": version,
-                "school": school_a,
-                "fte": D("1.00"),
-                "requisition_number": f"P{i}",
-                "school_year": "2026-27",
-            },
-        )
-        for i in range(3)
-    ]
+    positions = coach_positions(district, school_a, alice.user, 3, prefix="P")
     grant = services.source_create(
         district=district,
         actor=alice.user,
