@@ -8,10 +8,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import ConfigDict
 
 from trellis.core import policy
 from trellis.core.models import ApiToken, District, User
@@ -45,6 +46,12 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         return user if user.is_authenticated else None
+
+
+class StrictSchema(Schema):
+    """Input schemas reject fields they do not know, so a typo is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def api_user(request: HttpRequest) -> User:

@@ -11,10 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from trellis.core import policy
-from trellis.core.api import api_district, api_user
+from trellis.core.api import StrictSchema, api_district, api_user
 from trellis.hiring import selectors, services
 from trellis.hiring.models import (
     ApplicationStatus,
@@ -26,10 +25,6 @@ from trellis.hiring.models import (
 )
 
 router = Router(tags=["hiring"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CriterionOut(Schema):

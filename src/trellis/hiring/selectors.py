@@ -31,7 +31,7 @@ from trellis.hiring.scoring import (
     alpha_units,
     panel_result,
 )
-from trellis.org.models import Staff, StaffClassification
+from trellis.org.models import StaffClassification
 
 
 def is_manager(user: User, district: District) -> bool:
@@ -339,7 +339,3 @@ def template_agreement(template: InterviewTemplate) -> TemplateAgreement:
             chosen = by_posting[posting_id]
             rounds.append((title, opens_on, len(chosen), pooled(chosen)))
     return TemplateAgreement(template, len(complete), pooled(complete), rounds)
-
-
-def staff_of(user: User, district: District) -> Staff | None:
-    return Staff.objects.filter(district=district, user=user).first()

@@ -37,6 +37,7 @@ from trellis.hiring.forms import (
     TemplateForm,
 )
 from trellis.hiring.models import Application, ApplicationStatus, Interview, Posting, Scorecard
+from trellis.org.selectors import staff_of_user
 
 Crumbs = list[tuple[str, str | None]]
 
@@ -484,7 +485,7 @@ def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
 def apply_internal(request: HttpRequest, pk: int) -> HttpResponse:
     district, user = require_district(request, policy.VIEW)
     posting = get_object_or_404(selectors.open_postings_for_staff(district=district), pk=pk)
-    staff = selectors.staff_of(user, district)
+    staff = staff_of_user(district=district, user=user)
     if staff is None:
         raise PermissionDenied("Your account is not linked to a staff record; ask HR.")
     form = InternalApplyForm(request.POST or None, request.FILES or None)

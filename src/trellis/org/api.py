@@ -8,10 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from trellis.core import policy
-from trellis.core.api import api_district, api_user
+from trellis.core.api import StrictSchema, api_district, api_user
 from trellis.org import selectors, services
 from trellis.org.models import (
     AcademicSubject,
@@ -22,12 +21,6 @@ from trellis.org.models import (
 )
 
 router = Router(tags=["org"])
-
-
-class StrictSchema(Schema):
-    """Input schemas reject fields they do not know, so a typo is an error, not a no-op."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class DistrictOut(Schema):

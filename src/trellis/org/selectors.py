@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from trellis.core.models import Consortium, District
+from trellis.core.models import Consortium, District, User
 from trellis.org.models import School, Staff, StaffClassification
 
 STAFF_SORTS = {
@@ -58,6 +58,13 @@ def staff_list(
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["name"]))
+
+
+def staff_of_user(*, district: District, user: User) -> Staff | None:
+    """The staff record of a signed-in person in a district, if they have one."""
+    if not user.pk:
+        return None
+    return Staff.objects.filter(district=district, user=user).first()
 
 
 def staff_get(*, district: District, pk: int) -> Staff:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from trellis.core.audit import audit_record
 from trellis.core.models import Consortium, District, User
 from trellis.core.schoolyear import school_year_of
-from trellis.org.models import Staff
+from trellis.org.selectors import staff_of_user
 from trellis.pay import calc
 from trellis.pay.models import (
     FundingSource,
@@ -346,7 +346,7 @@ def keep_report(*, district: District, budget: Decimal, school_year: str) -> Kee
 
 def own_pay(*, user: User, district: District) -> list[tuple[str, Decimal]]:
     """A person's own pay lines for this school year: their salary and their positions."""
-    staff = Staff.objects.filter(district=district, user=user).first()
+    staff = staff_of_user(district=district, user=user)
     if staff is None:
         return []
     year = current_year()

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from trellis.core import policy
-from trellis.core.api import api_district, api_user
+from trellis.core.api import StrictSchema, api_district, api_user
 from trellis.core.models import District
 from trellis.org.models import AcademicSubject, Grade, School, Staff, StaffClassification
 from trellis.roles import selectors, services
@@ -35,10 +34,6 @@ from trellis.roles.models import (
 )
 
 router = Router(tags=["roles"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- Schemas --------------------------------------------------------------------------------

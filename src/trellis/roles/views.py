@@ -20,8 +20,7 @@ from trellis.core.listing import export_response, paginate
 from trellis.core.models import Consortium
 from trellis.core.policy import led_consortia
 from trellis.core.tenancy import require_district
-from trellis.org.models import Staff
-from trellis.org.selectors import staff_get
+from trellis.org.selectors import staff_get, staff_of_user
 from trellis.roles import selectors, services
 from trellis.roles.forms import (
     AssignmentEndForm,
@@ -58,12 +57,6 @@ def _form_page(
 ) -> HttpResponse:
     context = {"form": form, "title": title, "crumbs": crumbs, "cancel_url": cancel, "intro": intro}
     return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
-
-
-def _my_staff(request: HttpRequest, district_id: int) -> Staff | None:
-    if not request.user.pk:
-        return None
-    return Staff.objects.filter(district_id=district_id, user_id=request.user.pk).first()
 
 
 # --- Role catalog ---------------------------------------------------------------------------
@@ -300,7 +293,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     granted = policy.permissions(user, district)
     review_form = None
     if version.status == VersionStatus.DRAFT and policy.ROLES_REVIEW in granted:
-        review_form = ReviewForm(district=district, me=_my_staff(request, district.pk))
+        review_form = ReviewForm(district=district, me=staff_of_user(district=district, user=user))
     context = {
         "job": job,
         "version": version,
