@@ -107,3 +107,8 @@ def led_consortia(user: User) -> QuerySet[Consortium]:
     return Consortium.objects.filter(
         memberships__user=user, memberships__role=Role.CONSORTIUM_LEAD
     ).distinct()
+
+
+def first_led_consortium(user: User) -> Consortium | None:
+    """The consortium (by name, the first) a consortium lead's pages show."""
+    return led_consortia(user).order_by("name").first()

@@ -16,6 +16,7 @@ from trellis.core import policy
 from trellis.core.models import District, User
 from trellis.hiring.models import (
     Application,
+    ApplicationStatus,
     Component,
     InterviewTemplate,
     PanelSeat,
@@ -112,6 +113,27 @@ def application_list(*, posting: Posting) -> QuerySet[Application]:
         .annotate(scorecard_count=Count("scorecards", filter=Q(scorecards__superseded_by=None)))
         .order_by("candidate__last_name", "candidate__first_name", "id")
     )
+
+
+def to_score(*, user: User, district: District) -> list[tuple[Application, bool]]:
+    """The candidates interviewing for the postings this user sits on, and whether they have
+    submitted their scores for each: two queries however many panels they sit on."""
+    applications = (
+        Application.objects.filter(
+            district=district,
+            status=ApplicationStatus.INTERVIEWING,
+            posting__seats__staff__user=user,
+        )
+        .select_related("candidate", "posting")
+        .order_by("posting_id", "candidate__last_name", "candidate__first_name", "id")
+        .distinct()
+    )
+    done = set(
+        Scorecard.objects.filter(
+            district=district, seat__staff__user=user, superseded_by=None
+        ).values_list("application_id", flat=True)
+    )
+    return [(a, a.pk in done) for a in applications]
 
 
 def application_get(*, district: District, user: User, pk: int) -> Application:

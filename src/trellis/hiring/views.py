@@ -36,7 +36,7 @@ from trellis.hiring.forms import (
     SeatForm,
     TemplateForm,
 )
-from trellis.hiring.models import Application, ApplicationStatus, Interview, Posting, Scorecard
+from trellis.hiring.models import Application, Interview, Posting, Scorecard
 from trellis.org.selectors import staff_of_user
 
 Crumbs = list[tuple[str, str | None]]
@@ -63,14 +63,7 @@ def _page_number(request: HttpRequest) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     district, user = require_district(request, policy.VIEW)
     postings = selectors.posting_list(district=district, user=user)
-    seats = selectors.my_seats(user, district).select_related("posting")
-    to_score = []
-    for seat in seats:
-        for application in selectors.application_list(posting=seat.posting).filter(
-            status=ApplicationStatus.INTERVIEWING
-        ):
-            done = selectors.current_scorecards(application).filter(seat=seat).exists()
-            to_score.append((application, done))
+    to_score = selectors.to_score(user=user, district=district)
     staff_postings = selectors.open_postings_for_staff(district=district).filter(
         opens_on__lte=timezone.localdate(), closes_on__gte=timezone.localdate()
     )
@@ -187,10 +180,10 @@ def posting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("hiring:posting-detail", pk=pk)
 
 
+@login_required
+@require_GET
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """An invite for a calendar (RFC 5545)."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('core:login')}?next={request.path}")
     district, user = require_district(request, policy.VIEW)
     interview = get_object_or_404(
         Interview.objects.select_related("posting"), district=district, pk=pk

@@ -21,8 +21,9 @@ from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response
 from trellis.core.schoolyear import validate_school_year
 from trellis.core.tenancy import require_district
+from trellis.org.selectors import staff_get
 from trellis.pay import calc, selectors, services
-from trellis.pay.models import ChangeKind, FundingSource, FundingSplit, PayTerms
+from trellis.pay.models import ChangeKind, FundingSource, FundingSplit, PayTerms, Placement
 from trellis.roles.models import Position, RoleType
 
 Crumbs = list[tuple[str, str | None]]
@@ -428,9 +429,7 @@ def keep(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def consortium(request: HttpRequest) -> HttpResponse:
-    from trellis.core.policy import led_consortia
-
-    led = led_consortia(request.user).order_by("name").first()  # type: ignore[arg-type]
+    led = policy.first_led_consortium(request.user)  # type: ignore[arg-type]
     if led is None:
         raise Http404("No consortium.")
     year = request.GET.get("year") or selectors.current_year()
@@ -645,9 +644,6 @@ class PlacementForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def placement(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a person sits on the salary schedule (HR)."""
-    from trellis.org.selectors import staff_get
-    from trellis.pay.models import Placement
-
     district, user = _view(request, f"placement of staff {pk}")
     staff = staff_get(district=district, pk=pk)
     year = selectors.current_year()

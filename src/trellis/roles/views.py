@@ -18,7 +18,6 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import ListQueryForm, add_service_errors
 from trellis.core.listing import export_response, paginate
 from trellis.core.models import Consortium
-from trellis.core.policy import led_consortia
 from trellis.core.tenancy import require_district
 from trellis.org.selectors import staff_get, staff_of_user
 from trellis.roles import selectors, services
@@ -730,7 +729,7 @@ def figure_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 
 def _led_consortium(request: HttpRequest) -> Consortium:
-    consortium = led_consortia(request.user).order_by("name").first()  # type: ignore[arg-type]
+    consortium = policy.first_led_consortium(request.user)  # type: ignore[arg-type]
     if consortium is None:
         raise PermissionDenied("Only a consortium lead can see the consortium's role map.")
     return consortium
