@@ -241,6 +241,8 @@ def scored_posting(alice):
         "/hiring/applications/{scored}/",
         "/hiring/postings/new/",
         "/jobs/{token}/",
+        "/hiring/scorecards/{card}/correct/",
+        "/hiring/processes/{template}/parts/new/",
     ],
     ids=[
         "processes",
@@ -251,6 +253,8 @@ def scored_posting(alice):
         "scored candidate",
         "new posting",
         "public page",
+        "scorecard correction",
+        "new part",
     ],
 )
 def test_the_other_hiring_pages_are_accessible(
@@ -265,14 +269,16 @@ def test_the_other_hiring_pages_are_accessible(
 ):
     sign_in_with_session(context, alice, live_server.url)
     template = scored_posting.template
-    if "edit" in path:
+    if "edit" in path or "parts" in path:
         template = hiring.template_revise(template=template, actor=alice.user)
+    card = Scorecard.objects.filter(application=scored_posting.applications[0]).first()
     response = page.goto(
         path.format(
             template=template.pk,
             posting=scored_posting.posting.pk,
             scored=scored_posting.applications[0].pk,
             token=scored_posting.posting.public_token,
+            card=card.pk,
         )
     )
     assert response is not None and response.status == 200

@@ -143,3 +143,13 @@ def test_hr_places_a_person_and_a_teacher_cannot_open_the_page(hana, bob, staff_
     assert Placement.objects.get(staff=staff_a, school_year="2026-27").step == 4
     bad = hana.client().post(url, {"school_year": "2026-27", "step": "0", "lane": "XX"})
     assert bad.status_code == 400
+
+
+def test_another_districts_position_cost_and_placement_pages_answer_404(charlie, staff_a, schedule):
+    from trellis.pay.tests.helpers import coach_positions
+
+    position = coach_positions(staff_a.district, staff_a.school, None, 1)[0]
+    client = charlie.client()
+    assert client.get(reverse("pay:position", args=[position.pk])).status_code == 404
+    assert client.get(reverse("pay:placement", args=[staff_a.pk])).status_code == 404
+    assert client.get(reverse("pay:schedule-export", args=[schedule.pk, "csv"])).status_code == 404
