@@ -27,7 +27,3 @@ def subscribe(name: str, handler: Handler) -> None:
 def publish(name: str, **payload: Any) -> None:
     for handler in list(_SUBSCRIBERS.get(name, ())):
         transaction.on_commit(lambda h=handler: h(**payload))  # type: ignore[misc]
-
-
-def subscribers(name: str) -> tuple[Handler, ...]:
-    return tuple(_SUBSCRIBERS.get(name, ()))

@@ -24,13 +24,6 @@ def school_year_of(day: dt.date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def school_year_bounds(value: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a school year (1 July to 30 June)."""
-    validate_school_year(value)
-    start = int(value[:4])
-    return dt.date(start, FIRST_MONTH, 1), dt.date(start + 1, FIRST_MONTH - 1, 30)
-
-
 def school_year_choices(around: dt.date, before: int = 2, after: int = 2) -> list[tuple[str, str]]:
     start = int(school_year_of(around)[:4])
     years = [f"{y}-{(y + 1) % 100:02d}" for y in range(start - before, start + after + 1)]

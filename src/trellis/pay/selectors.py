@@ -4,7 +4,6 @@ admins; callers record an access event for every view and export (``record_acces
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -386,7 +385,3 @@ def own_pay(*, user: User, district: District) -> list[tuple[str, Decimal]]:
         if cost.total:
             lines.append((a.position.title, cost.total))
     return lines
-
-
-def plans_labels(plans: Sequence[calc.PositionPlan]) -> dict[int, str]:
-    return {p.key: p.label for p in plans}

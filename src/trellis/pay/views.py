@@ -51,7 +51,6 @@ class ProjectionForm(forms.Form):
         initial=2,
         label="Cost-of-living change a year (%)",
     )
-    scenario = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class TermsForm(forms.ModelForm[PayTerms]):
@@ -307,14 +306,11 @@ def position_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _projection_context(request: HttpRequest, district: Any) -> dict[str, Any]:
     form = ProjectionForm(request.GET or None)
-    years, cola, scenario = 5, Decimal("2"), None
+    years, cola = 5, Decimal("2")
     if form.is_bound and form.is_valid():
         years, cola = form.cleaned_data["years"], form.cleaned_data["cola"]
-    compare = [
-        selectors.scenario_list(district=district).filter(pk=pk).first()
-        for pk in request.GET.getlist("compare")
-        if pk.isascii() and pk.isdigit()
-    ]
+    wanted = [pk for pk in request.GET.getlist("compare") if pk.isascii() and pk.isdigit()]
+    compare = list(selectors.scenario_list(district=district).filter(pk__in=wanted))
     baseline = selectors.projection(district=district, years=years, cola_percent=cola)
     names = {s.key: s.name for s in selectors.sources_of(district)}
     series = [(key, names[key]) for key in sorted({k for y in baseline.years for k in y.by_source})]
@@ -322,7 +318,6 @@ def _projection_context(request: HttpRequest, district: Any) -> dict[str, Any]:
     others = [
         (s, selectors.projection(district=district, years=years, cola_percent=cola, scenario=s))
         for s in compare
-        if s is not None
     ]
     return {
         "form": form,
@@ -330,7 +325,6 @@ def _projection_context(request: HttpRequest, district: Any) -> dict[str, Any]:
         "series": series,
         "peak": peak,
         "others": others,
-        "scenario": scenario,
         "years": years,
         "cola": cola,
     }
