@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from trellis.coaching.api import router as coaching_router
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
+from trellis.learning.api import router as learning_router
 from trellis.org.api import router as org_router
 from trellis.pay.api import router as pay_router
 from trellis.roles.api import router as roles_router
@@ -27,3 +29,5 @@ api.add_router("/", org_router)
 api.add_router("/", roles_router)
 api.add_router("/", hiring_router)
 api.add_router("/", pay_router)
+api.add_router("/", learning_router)
+api.add_router("/", coaching_router)

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "trellis.org",
     "trellis.roles",
     "trellis.pay",
+    "trellis.learning",
+    "trellis.coaching",
     "trellis.hiring",
     "trellis.insights",
     "trellis.demo",

@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("trellis.roles.urls")),
     path("", include("trellis.hiring.urls")),
     path("", include("trellis.pay.urls")),
+    path("", include("trellis.learning.urls")),
+    path("", include("trellis.coaching.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -29,6 +29,11 @@ ROLES_REVIEW = "roles.review"  # sign off on a job description draft
 HIRING_MANAGE = "hiring.manage"  # postings, candidates, panels, offers, hiring reports
 PAY_VIEW = "pay.view"  # salary schedules, placements, position costs, projections
 PAY_EDIT = "pay.edit"
+LEARNING_MANAGE = "learning.manage"  # catalog, sessions, attendance, certifications, PLCs, tracks
+COACHING_MANAGE = "coaching.manage"  # open coaching relationships (caseloads); never the notes
+# Counts of coaching by type, school and month. No permission anywhere grants coaching notes:
+# those are read by the coach, the teacher and whoever the teacher shares them with.
+COACHING_AGGREGATES = "coaching.aggregates"
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,16 +49,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             HIRING_MANAGE,
             PAY_VIEW,
             PAY_EDIT,
+            LEARNING_MANAGE,
+            COACHING_MANAGE,
+            COACHING_AGGREGATES,
         }
     ),
     Role.HR: frozenset(
-        {VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT}
+        {
+            *(VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT),
+            *(LEARNING_MANAGE, COACHING_MANAGE, COACHING_AGGREGATES),
+        }
     ),
-    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW}),
+    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW, COACHING_AGGREGATES}),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
     Role.PANELIST: _EVERYONE,
-    Role.VIEWER: frozenset({VIEW, EXPORT}),
+    Role.VIEWER: frozenset({VIEW, EXPORT, COACHING_AGGREGATES}),
 }
 
 

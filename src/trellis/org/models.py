@@ -158,6 +158,12 @@ class Staff(models.Model):
         verbose_name="highest level of education completed",
     )  # fmt: skip
     hire_date = models.DateField(null=True, blank=True)
+    supervisor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supervisees",
+        verbose_name="evaluator",
+        help_text="Who evaluates this person, when not their school's principal (an assistant "
+        "principal, a district supervisor). Sees their learning plan, never their coaching notes.",
+    )  # fmt: skip
     is_active = models.BooleanField(default=True, verbose_name="currently employed")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,1 @@
+"""Reads for professional learning, always scoped by district: ``catalog`` and ``plans``."""
