@@ -9,4 +9,6 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        pass
+        from trellis.core.navigation import NavItem, register
+
+        register(NavItem("Coaching", "coaching:home", order=57))
