@@ -97,3 +97,4 @@ class YearForm(PlainSelectsMixin, forms.Form):
             self.fields["school"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
         else:
             del self.fields["school"]
+            self.plain_selects = ("school_year",)
