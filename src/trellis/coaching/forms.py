@@ -82,7 +82,7 @@ class EndForm(forms.Form):
 
 
 class YearForm(PlainSelectsMixin, forms.Form):
-    plain_selects = ("school_year", "school")
+    plain_selects: tuple[str, ...] = ("school_year", "school")
 
     school_year = forms.ChoiceField(choices=(), required=False, label="School year")
     school = forms.ModelChoiceField(

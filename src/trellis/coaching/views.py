@@ -394,7 +394,7 @@ def caseload(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "load": load,
         "own": own,
-        "page": paginate(load.teachers, _page_number(request)),  # type: ignore[arg-type]
+        "page": paginate(load.teachers, _page_number(request)),
         "form": _year_form(request, district, with_school=False),
         "crumbs": _crumbs(("Caseload", None)),
     }
