@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
+from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
 from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
@@ -177,6 +178,8 @@ def demo_load() -> DemoSummary:
         district = District.objects.get(slug=plan.slug)
         admin = User.objects.filter(memberships__district=district).order_by("username").first()
         pay_load(district, admin)
+    maple = District.objects.get(slug="maple-valley")
+    summary.created["coaching entries"] = coaching_load(maple, User.objects.get(username="alice"))
     cedar = District.objects.get(slug="cedar-ridge")
     charlie = User.objects.get(username="charlie")
     summary.created["applications"] = hiring_load(cedar, charlie)

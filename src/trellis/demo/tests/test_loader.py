@@ -172,3 +172,21 @@ def test_the_consortium_figure_counts_member_districts_not_positions(loaded):
     assert table["Instructional strategies coach"] == ["0", "2", "0", "2"]
     assert table["Career pathway / CTE leader"] == ["0", "1", "0", "1"]
     assert table["Academic counselor"] == ["0", "1", "0", "1"]
+
+
+def test_cole_coaches_bob_with_a_log_bob_reads_and_his_principal_cannot(loaded):
+    from trellis.coaching.models import Interaction, Relationship
+
+    record = Relationship.objects.get(coach__user__username="cole", teacher__user__username="bob")
+    assert record.interactions.count() >= 8
+    assert Relationship.objects.filter(coach__user__username="cole").count() >= 3
+    assert {"consultant", "data", "visit"} <= set(
+        Interaction.objects.filter(relationship=record).values_list("kind", flat=True)
+    )
+    url = f"/coaching/records/{record.pk}/"
+    bob, pat = Client(), Client()
+    bob.force_login(User.objects.get(username="bob"))
+    pat.force_login(User.objects.get(username="pat"))
+    assert "Station rotation" in bob.get(url).content.decode()
+    assert pat.get(url).status_code == 404
+    assert pat.get("/coaching/counts/").status_code == 200
