@@ -258,6 +258,10 @@ def run_workloads(*, scale: str) -> list[Result]:
         _get(client, "/pay/keep/?budget=20000000&school_year=2028-29"),
         "raw SQL positions, terms, holders, splits", _raw(*_pay_sql(big)), LIST_BUDGET,
     ))  # fmt: skip
+    # Area workloads live beside this module and use its helpers, so they are imported here.
+    from benchmarks.coaching import coaching_results
+
+    results.extend(coaching_results(scale, big, client))
     results.append(_result(
         "district home", scale, _get(client, "/"),
         "raw SQL aggregates", _raw(HOME_SQL, [[big.pk], [big.pk]]), LIST_BUDGET,

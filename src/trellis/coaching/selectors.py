@@ -185,12 +185,11 @@ class CoachLoad:
 
 
 def caseloads(*, district: District, school_year: str) -> QuerySet[Staff]:
-    """Coaches with an open relationship (or coaching this year), busiest first."""
-    active = Q(coachees__end_date__isnull=True) | Q(coachees__interactions__school_year=school_year)
+    """Coaches with at least one open relationship, busiest first (``school_year`` is for the
+    minutes, which ``coach_minutes`` adds for one page)."""
     return (
-        Staff.objects.filter(district=district)
-        .filter(active)
-        .annotate(teachers=Count("coachees__teacher", distinct=True))
+        Staff.objects.filter(district=district, coachees__end_date__isnull=True)
+        .annotate(teachers=Count("coachees"))
         .select_related("school")
         .order_by("-teachers", "last_name", "first_name", "pk")
     )
