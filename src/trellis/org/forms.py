@@ -23,12 +23,24 @@ class StaffForm(forms.ModelForm[Staff]):
             "staff_unique_id", "first_name", "middle_name", "last_name", "email", "school",
             "classification", "academic_subject", "years_prior_teaching",
             "years_prior_professional", "highest_education", "hire_date", "is_active",
+            "supervisor",
         ]  # fmt: skip
         widgets = {"hire_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
+        # A staff-id box, not a select: a large district has tens of thousands of staff.
+        self.fields["supervisor"] = forms.ModelChoiceField(
+            queryset=Staff.objects.filter(district=district),
+            to_field_name="staff_unique_id",
+            required=False,
+            label="Evaluator (staff id)",
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            help_text="Only when someone other than their school's principal evaluates them. "
+            "An evaluator never sees this person's coaching notes.",
+            error_messages={"invalid_choice": "No staff member in this district has that id."},
+        )
 
 
 class SchoolFilterForm(ListQueryForm):

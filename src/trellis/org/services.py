@@ -17,7 +17,7 @@ SCHOOL_FIELDS = ("name", "school_id", "category", "lowest_grade", "highest_grade
 STAFF_FIELDS = (
     "staff_unique_id", "first_name", "middle_name", "last_name", "email", "school",
     "classification", "academic_subject", "years_prior_teaching", "years_prior_professional",
-    "highest_education", "hire_date", "is_active",
+    "highest_education", "hire_date", "is_active", "supervisor",
 )  # fmt: skip
 
 
@@ -41,6 +41,10 @@ def _check_staff(staff: Staff) -> None:
         errors["email"] = f"{staff.email} already belongs to another staff record."
     if staff.school is not None and staff.school.district_id != staff.district_id:
         errors["school"] = "Choose a school in this district."
+    if staff.supervisor is not None and staff.supervisor.district_id != staff.district_id:
+        errors["supervisor"] = "Choose an evaluator who works in this district."
+    elif staff.supervisor is not None and staff.pk and staff.supervisor.pk == staff.pk:
+        errors["supervisor"] = "Nobody evaluates themselves."
     if errors:
         raise ValidationError(errors)
 

@@ -109,3 +109,26 @@ def test_the_log_page_and_its_export_record_an_access_event():
     assert export.status_code == 200
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"coaching.record_viewed", "coaching.record_exported"} <= actions
+
+
+def test_naming_someone_as_a_teachers_evaluator_on_the_staff_form_closes_the_record_to_them():
+    c = cast()
+    tess, mia = c["tess"].staff, c["mia"].staff
+    assert c["mia"].client().get(f"/coaching/records/{c.relationship.pk}/").status_code == 200
+    form = {
+        "staff_unique_id": tess.staff_unique_id, "first_name": tess.first_name,
+        "last_name": tess.last_name, "classification": tess.classification,
+        "school": tess.school_id, "is_active": "on", "supervisor": mia.staff_unique_id,
+    }  # fmt: skip
+    response = c["alice"].client().post(f"/staff/{tess.pk}/edit/", form)
+    assert response.status_code == 302
+    tess.refresh_from_db()
+    assert tess.supervisor == mia
+    assert c["mia"].client().get(f"/coaching/records/{c.relationship.pk}/").status_code == 404
+    bad = c["alice"].client().post(f"/staff/{tess.pk}/edit/", {**form, "supervisor": "NOPE"})
+    assert "No staff member in this district has that id" in bad.content.decode()
+    other = c["charlie"].staff.staff_unique_id
+    refused = c["alice"].client().post(f"/staff/{tess.pk}/edit/", {**form, "supervisor": other})
+    assert refused.status_code == 400
+    tess.refresh_from_db()
+    assert tess.supervisor == mia
