@@ -35,10 +35,10 @@ class StaffForm(forms.ModelForm[Staff]):
             queryset=Staff.objects.filter(district=district),
             to_field_name="staff_unique_id",
             required=False,
-            label="Evaluator (staff id)",
+            label="Evaluator",
             widget=forms.TextInput(attrs={"autocomplete": "off"}),
-            help_text="Only when someone other than their school's principal evaluates them. "
-            "An evaluator never sees this person's coaching notes.",
+            help_text="The evaluator's number from the staff list, only when someone other than "
+            "their school's principal evaluates them. An evaluator never sees coaching notes.",
             error_messages={"invalid_choice": "No staff member in this district has that id."},
         )
 
