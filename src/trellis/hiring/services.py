@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from trellis.core.audit import audit_record
 from trellis.core.models import AuditEvent, District, User
+from trellis.core.schoolyear import school_year_of
 from trellis.core.writes import assign_fields, save_validated
 from trellis.hiring import carson_city, selectors
 from trellis.hiring.models import (
@@ -30,6 +31,7 @@ from trellis.hiring.models import (
     Criterion,
     DebriefMeeting,
     DevelopmentGoal,
+    GoalStatus,
     Interview,
     InterviewTemplate,
     PanelSeat,
@@ -40,10 +42,11 @@ from trellis.hiring.models import (
     SeatRole,
     Source,
 )
+from trellis.learning.services.plans import goals_from_debrief
 from trellis.org import services as org_services
 from trellis.org.models import Staff, StaffClassification
 from trellis.roles import services as roles_services
-from trellis.roles.models import Position, PositionStatus
+from trellis.roles.models import Assignment, Position, PositionStatus
 
 A = ApplicationStatus
 FINAL = frozenset({A.ACCEPTED, A.DECLINED, A.REJECTED, A.WITHDRAWN})
@@ -769,7 +772,8 @@ def _classification(position: Position) -> str:
 @transaction.atomic
 def debrief_goals_create(*, application: Application, actor: User) -> list[DevelopmentGoal]:
     """The components the panel scored below the template's threshold become the new hire's
-    development goals (once)."""
+    development goals (once), and goals in their learning plan for the school year their
+    assignment starts (learning adds each goal once, so a second run adds nothing)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != A.ACCEPTED:
         raise ValidationError("Goals come from the debrief of an accepted candidate.")
@@ -781,34 +785,57 @@ def debrief_goals_create(*, application: Application, actor: User) -> list[Devel
         target_type=application._meta.label_lower,
         target_id=str(application.pk),
     ).exists()
-    if done or application.goals.exists():
-        return list(application.goals.all())  # the debrief runs once
-    result = selectors.application_result(application)
-    if result is None:
-        raise ValidationError("The panel's scores are not complete.")
-    threshold = float(application.posting.template.debrief_threshold)
-    goals = []
-    for item in result.components:
-        # Rounded: a part scored exactly at the threshold must not fall below it by a float.
-        if round(item.share, 9) < threshold:
-            component = Component.objects.get(pk=item.component.id)
-            goals.append(
-                DevelopmentGoal.objects.create(
-                    district_id=application.district_id,
-                    application=application,
-                    staff=staff,
-                    component=component,
-                    share=Decimal(f"{item.share:.3f}"),
-                    text=f"Grow in “{component.name}”: the panel's mean was "
-                    f"{item.mean:.1f} of {component.points} points.",
+    goals = list(application.goals.all())  # the debrief runs once
+    if not done and not goals:
+        result = selectors.application_result(application)
+        if result is None:
+            raise ValidationError("The panel's scores are not complete.")
+        threshold = float(application.posting.template.debrief_threshold)
+        for item in result.components:
+            # Rounded: a part scored exactly at the threshold must not fall below it by a float.
+            if round(item.share, 9) < threshold:
+                component = Component.objects.get(pk=item.component.id)
+                goals.append(
+                    DevelopmentGoal.objects.create(
+                        district_id=application.district_id,
+                        application=application,
+                        staff=staff,
+                        component=component,
+                        share=Decimal(f"{item.share:.3f}"),
+                        text=f"Grow in “{component.name}”: the panel's mean was "
+                        f"{item.mean:.1f} of {component.points} points.",
+                    )
                 )
+        audit_record(
+            actor=actor,
+            action="hiring.debrief_goals_created",
+            target=application,
+            changes={"goals": [None, len(goals)]},
+        )
+    # Open goals (new ones, or any made before plans existed) go to the learning plan.
+    waiting = [g for g in goals if g.status == GoalStatus.OPEN]
+    if waiting:
+        begin = (
+            Assignment.objects.filter(
+                district_id=application.district_id,
+                staff=staff,
+                position_id=application.posting.position_id,
             )
-    audit_record(
-        actor=actor,
-        action="hiring.debrief_goals_created",
-        target=application,
-        changes={"goals": [None, len(goals)]},
-    )
+            .order_by("-begin_date")
+            .values_list("begin_date", flat=True)
+            .first()
+        )
+        goals_from_debrief(
+            staff=staff,
+            school_year=school_year_of(begin or timezone.localdate()),
+            goals=[(g.text, f"hiring.goal:{g.pk}") for g in waiting],
+            actor=actor,
+        )
+        DevelopmentGoal.objects.filter(pk__in=[g.pk for g in waiting]).update(
+            status=GoalStatus.IN_PLAN
+        )
+        for goal in waiting:
+            goal.status = GoalStatus.IN_PLAN
     return goals
 
 
