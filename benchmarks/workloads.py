@@ -260,7 +260,9 @@ def run_workloads(*, scale: str) -> list[Result]:
     ))  # fmt: skip
     # Area workloads live beside this module and use its helpers, so they are imported here.
     from benchmarks.coaching import coaching_results
+    from benchmarks.learning import attendance_results
 
+    results.extend(attendance_results(scale, big, client))
     results.extend(coaching_results(scale, big, client))
     results.append(_result(
         "district home", scale, _get(client, "/"),

@@ -6,7 +6,7 @@ Bob's comments, and a second coach working in the middle and high schools. Dates
 today so the log is always this school year's.
 
 Scale: the biggest district gets one coach per 25 teachers, each with their teachers and about
-eight entries per teacher over two school years, inserted in bulk.
+six entries per teacher over two school years, inserted in bulk.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def coaching_load(district: District, actor: User | None) -> int:
 
 
 def coaching_generate(districts: Sequence[District], people: PeopleSource) -> int:
-    """One coach per 25 teachers in the biggest district, about eight entries per teacher."""
+    """One coach per 25 teachers in the biggest district, six entries per teacher."""
     district = districts[0]
     staff = list(
         Staff.objects.filter(district=district, is_active=True)
@@ -142,8 +142,8 @@ def coaching_generate(districts: Sequence[District], people: PeopleSource) -> in
     entries: list[Interaction] = []
     total = 0
     for n, (pk, school_id) in enumerate(pairs.iterator(chunk_size=BATCH)):
-        for k in range(8):
-            day = today - dt.timedelta(days=(n * 7 + k * 47) % 400)
+        for k in range(6):
+            day = today - dt.timedelta(days=(n * 7 + k * 61) % 400)
             entries.append(
                 Interaction(
                     district=district,

@@ -18,6 +18,8 @@ from django.db import transaction
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
 from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
+from trellis.demo.learning_catalog import learning_catalog_load
+from trellis.demo.learning_plans import learning_plans_load
 from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
@@ -178,6 +180,9 @@ def demo_load() -> DemoSummary:
         district = District.objects.get(slug=plan.slug)
         admin = User.objects.filter(memberships__district=district).order_by("username").first()
         pay_load(district, admin)
+        summary.created["learning rows"] = summary.created.get("learning rows", 0) + (
+            learning_catalog_load(district, admin) + learning_plans_load(district, admin)
+        )
     maple = District.objects.get(slug="maple-valley")
     summary.created["coaching entries"] = coaching_load(maple, User.objects.get(username="alice"))
     cedar = District.objects.get(slug="cedar-ridge")

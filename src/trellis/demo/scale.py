@@ -176,6 +176,7 @@ def _analyze() -> None:
 
 def _register_area_steps() -> None:
     from trellis.demo.coaching import coaching_generate
+    from trellis.demo.learning_catalog import learning_catalog_scale
     from trellis.demo.scale_hiring import hiring_generate
     from trellis.demo.scale_pay import pay_generate
     from trellis.demo.scale_roles import positions_generate
@@ -183,6 +184,7 @@ def _register_area_steps() -> None:
     register_step("roles and positions", positions_generate)
     register_step("hiring", hiring_generate)
     register_step("pay", pay_generate)
+    register_step("learning", learning_catalog_scale)
     register_step("coaching", coaching_generate)
 
 

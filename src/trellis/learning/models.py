@@ -325,10 +325,10 @@ class Requirement(models.Model):
     def __str__(self) -> str:
         if self.kind == RequirementKind.ACTIVITY:
             return f"Attend “{self.activity}”"
-        unit = (
-            "hours of learning" if self.kind == RequirementKind.HOURS else "observed walkthroughs"
-        )
-        return f"{self.amount.normalize():f} {unit}"
+        amount = f"{self.amount.normalize():f}"
+        if self.kind == RequirementKind.HOURS:
+            return f"{amount} {'hour' if amount == '1' else 'hours'} of learning"
+        return f"{amount} observed {'walkthrough' if amount == '1' else 'walkthroughs'}"
 
 
 class Candidacy(models.Model):

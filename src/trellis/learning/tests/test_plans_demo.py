@@ -31,8 +31,8 @@ def maple(db):
 
 def test_the_demo_district_gets_plcs_tracks_and_persona_plans_once(maple):
     alice = User.objects.get(username="alice")
-    made = learning_plans_load(maple, alice)
-    assert made > 0
+    # demo_load already ran the loader for every district: the rows are there
+    assert Plc.objects.filter(district=maple).exists()
     # a PLC for the coaches and TOSAs, one for implementation specialists, with past meetings
     coaches = Plc.objects.get(district=maple, name="Coaches PLC")
     assert coaches.facilitator.user.username == "cole"
