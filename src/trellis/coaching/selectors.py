@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -21,10 +21,6 @@ from trellis.core.schoolyear import school_year_of
 from trellis.org.models import School, Staff
 
 KIND_LABELS = dict(InteractionKind.choices)
-
-# Columns that may leave this module in an aggregate or caseload (never notes, next steps,
-# consultant or comments).
-_COUNT_FIELDS = ("kind", "school_id", "occurred_on", "minutes")
 
 
 def current_year() -> str:
@@ -146,13 +142,15 @@ def summary(*, district: District, school_year: str, school: School | None = Non
         rows.append((month, name, KIND_LABELS[g["kind"]], g["entries"], g["minutes"] or 0))
         kinds[g["kind"]][0] += g["entries"]
         kinds[g["kind"]][1] += g["minutes"] or 0
-    by_kind = [(KIND_LABELS[k], *kinds[k]) for k in InteractionKind.values if k in kinds]
+    by_kind = [
+        (KIND_LABELS[k], kinds[k][0], kinds[k][1]) for k in InteractionKind.values if k in kinds
+    ]
     return Summary(
         school_year=school_year,
         rows=rows,
-        by_kind=by_kind,  # type: ignore[arg-type]
-        total_entries=sum(e for _, e, _ in by_kind),  # type: ignore[misc]
-        total_minutes=sum(m for _, _, m in by_kind),  # type: ignore[misc]
+        by_kind=by_kind,
+        total_entries=sum(e for _, e, _ in by_kind),
+        total_minutes=sum(m for _, _, m in by_kind),
     )
 
 
@@ -169,19 +167,6 @@ def grade_band(lowest: int | None, highest: int | None) -> str:
     if lowest >= 6 and highest <= 8:
         return "Middle school"
     return "Mixed grades"
-
-
-@dataclass
-class CoachLoad:
-    coach_id: int
-    name: str
-    school: str
-    teachers: int
-    minutes: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total_minutes(self) -> int:
-        return sum(self.minutes.values())
 
 
 def caseloads(*, district: District, school_year: str) -> QuerySet[Staff]:

@@ -374,7 +374,7 @@ def caseloads_export(request: HttpRequest, fmt: str = "csv") -> HttpResponseBase
     )
 
 
-def _caseload_for(request: HttpRequest, pk: int) -> tuple[Any, bool]:
+def _caseload_for(request: HttpRequest, pk: int) -> tuple[Any, bool, YearForm]:
     """The coach's caseload for the coach or a coaching manager; per-teacher counts only for
     the coach."""
     district, user = require_district(request, policy.VIEW)
@@ -383,19 +383,19 @@ def _caseload_for(request: HttpRequest, pk: int) -> tuple[Any, bool]:
     if not own and not policy.can(user, policy.COACHING_MANAGE, district):
         raise Http404("No such caseload.")
     form = _year_form(request, district, with_school=False)
-    return selectors.caseload(district=district, coach=coach, school_year=_year(form)), own
+    load = selectors.caseload(district=district, coach=coach, school_year=_year(form))
+    return load, own, form
 
 
 @login_required
 @require_GET
 def caseload(request: HttpRequest, pk: int) -> HttpResponse:
-    load, own = _caseload_for(request, pk)
-    district, _ = require_district(request, policy.VIEW)
+    load, own, form = _caseload_for(request, pk)
     context = {
         "load": load,
         "own": own,
         "page": paginate(load.teachers, _page_number(request)),
-        "form": _year_form(request, district, with_school=False),
+        "form": form,
         "crumbs": _crumbs(("Caseload", None)),
     }
     return render(request, "coaching/caseload.html", context)
@@ -404,7 +404,7 @@ def caseload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def caseload_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponseBase:
-    load, own = _caseload_for(request, pk)
+    load, own, _ = _caseload_for(request, pk)
     header = ["Teacher", "Staff id", "School", "Grade band", "Subject", "Since"]
     if own:
         header += ["Entries this year", "Minutes this year"]
