@@ -99,3 +99,24 @@ def test_a_coach_logs_three_entries_the_teacher_comments_and_the_principal_sees_
     response = page.goto(relationship_url)
     assert response is not None and response.status == 404
     expect(page.get_by_text("Exit tickets")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_caseload_pages_pass_axe_for_a_manager_and_for_the_coach(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe
+):
+    c = cast()
+    switch_to(context, page, c["alice"], live_server.url)
+    page.get_by_role("link", name="Coach caseloads").click()
+    expect(heading(page)).to_have_text("Coach caseloads")
+    assert_accessible(page, axe)
+    page.get_by_role("link", name=c["cole"].staff.full_name).click()
+    expect(page.get_by_role("table", name="Teachers", exact=True)).to_contain_text(
+        c["tess"].staff.full_name
+    )
+    expect(page.get_by_role("columnheader", name="Entries")).to_have_count(0)
+    assert_accessible(page, axe)
+    switch_to(context, page, c["cole"], live_server.url)
+    page.get_by_role("link", name="My caseload").click()
+    expect(page.get_by_role("columnheader", name="Entries")).to_have_count(1)
+    assert_accessible(page, axe)
