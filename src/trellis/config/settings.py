@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "trellis.learning",
     "trellis.coaching",
     "trellis.hiring",
+    "trellis.rollout",
     "trellis.insights",
     "trellis.demo",
 ]

@@ -22,6 +22,17 @@ class Locale(models.TextChoices):
     RURAL = "rural", "Rural"
 
 
+class Approach(models.TextChoices):
+    """The study's six personalized-learning approaches: the grantees' and a district's own."""
+
+    MASTERY = "mastery", "Mastery / competency-based"
+    CAREER_EXPOSURE = "career_exposure", "Career exposure"
+    STUDENT_DIRECTED = "student_directed", "Student-directed learning"
+    COLLEGE_ACCESS = "college_access", "College access and success"
+    PROJECT_BASED = "project_based", "Project-based learning"
+    BLENDED = "blended", "Blended learning"
+
+
 class Consortium(models.Model):
     """A group of districts working together (Ed-Fi EducationOrganizationNetwork)."""
 

@@ -34,6 +34,9 @@ COACHING_MANAGE = "coaching.manage"  # open coaching relationships (caseloads); 
 # Counts of coaching by type, school and month. No permission anywhere grants coaching notes:
 # those are read by the coach, the teacher and whoever the teacher shares them with.
 COACHING_AGGREGATES = "coaching.aggregates"
+# The initiative: vision, taskforce, checklist, communications, phases and cohorts, content
+# reviews. Everyone reads the plan; principals also record their own school's vision.
+ROLLOUT_MANAGE = "rollout.manage"
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             LEARNING_MANAGE,
             COACHING_MANAGE,
             COACHING_AGGREGATES,
+            ROLLOUT_MANAGE,
         }
     ),
     Role.HR: frozenset(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from trellis.core.forms import ListQueryForm
-from trellis.insights.models import Approach
+from trellis.core.models import Approach
 
 
 class GranteeFilterForm(ListQueryForm):

@@ -7,18 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from trellis.core.models import Locale
-
-
-class Approach(models.TextChoices):
-    """The study's six personalized-learning approaches."""
-
-    MASTERY = "mastery", "Mastery / competency-based"
-    CAREER_EXPOSURE = "career_exposure", "Career exposure"
-    STUDENT_DIRECTED = "student_directed", "Student-directed learning"
-    COLLEGE_ACCESS = "college_access", "College access and success"
-    PROJECT_BASED = "project_based", "Project-based learning"
-    BLENDED = "blended", "Blended learning"
+from trellis.core.models import Approach, Locale
 
 
 class Grantee(models.Model):

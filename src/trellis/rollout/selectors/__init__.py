@@ -1,0 +1,1 @@
+"""Reads for the initiative and its rollout, always scoped by district."""
