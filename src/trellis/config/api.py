@@ -11,6 +11,7 @@ from trellis.learning.api import router as learning_router
 from trellis.org.api import router as org_router
 from trellis.pay.api import router as pay_router
 from trellis.roles.api import router as roles_router
+from trellis.rollout.api import router as rollout_router
 
 api = NinjaAPI(
     title="Trellis API",
@@ -31,3 +32,4 @@ api.add_router("/", hiring_router)
 api.add_router("/", pay_router)
 api.add_router("/", learning_router)
 api.add_router("/", coaching_router)
+api.add_router("/", rollout_router)

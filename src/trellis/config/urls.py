@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("trellis.pay.urls")),
     path("", include("trellis.learning.urls")),
     path("", include("trellis.coaching.urls")),
+    path("", include("trellis.rollout.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -28,3 +28,9 @@ def school_year_choices(around: dt.date, before: int = 2, after: int = 2) -> lis
     start = int(school_year_of(around)[:4])
     years = [f"{y}-{(y + 1) % 100:02d}" for y in range(start - before, start + after + 1)]
     return [(y, y) for y in years]
+
+
+def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a school year (July 1 to June 30)."""
+    start = int(school_year[:4])
+    return dt.date(start, FIRST_MONTH, 1), dt.date(start + 1, FIRST_MONTH - 1, 30)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from trellis.core.audit import audit_record
 from trellis.core.models import AuditEvent, District, User
 from trellis.core.schoolyear import school_year_of
+from trellis.core.uploads import check_upload
 from trellis.core.writes import assign_fields, save_validated
 from trellis.hiring import carson_city, selectors
 from trellis.hiring.models import (
@@ -355,24 +356,14 @@ def check_cv(upload: UploadedFile | None) -> None:
     if upload is None:
         return
     name = (upload.name or "").lower()
-    extension = name.rsplit(".", 1)[-1] if "." in name else ""
-    if extension not in CV_TYPES:
+    if name.rsplit(".", 1)[-1] not in CV_TYPES or "." not in name:
         raise ValidationError(
             {
                 "cv": "Upload the CV as PDF, Word (.docx or .doc), OpenDocument "
                 "(.odt), RTF or plain text."
             }
         )
-    size = upload.size or 0
-    if size > CV_MAX_BYTES:
-        raise ValidationError({"cv": f"The CV is {size / 1_048_576:.1f} MB; the limit is 5 MB."})
-    if (upload.size or 0) == 0:
-        raise ValidationError({"cv": "The CV file is empty."})
-    head = upload.read(8)
-    upload.seek(0)
-    magic = CV_TYPES[extension]
-    if magic and not head.startswith(magic):
-        raise ValidationError({"cv": f"This file does not look like a .{extension} document."})
+    check_upload(upload, field="cv", label="The CV", types=CV_TYPES, max_bytes=CV_MAX_BYTES)
 
 
 def _accepting(posting: Posting, internal: bool, today: dt.date) -> None:

@@ -230,7 +230,7 @@ class Meeting(models.Model):
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(TaskforceMember, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(TaskforceMember, on_delete=models.CASCADE, related_name="attendance")
     present = models.BooleanField()
 
     class Meta:

@@ -37,7 +37,7 @@ from trellis.learning.models import (
     Session,
     TrainingElement,
 )
-from trellis.org.models import School, Staff
+from trellis.org.models import School, Staff, StaffClassification
 from trellis.roles.models import Assignment
 
 ONGOING = "ongoing"  # the element filter's value for activities outside initial training
@@ -473,6 +473,28 @@ def program_breakdown(*, program: CertificationProgram) -> Breakdown:
         by_school=rows("staff__school__name", "District office"),
         by_cohort=rows("cohort", "No cohort"),
     )
+
+
+def certified_by_school(*, district: District, on: dt.date) -> dict[int | None, int]:
+    """How many current teachers hold any certification by ``on``, per school (each person
+    once, whatever they hold); the rollout's progress reads this."""
+    grouped = (
+        Staff.objects.filter(
+            district=district,
+            is_active=True,
+            classification=StaffClassification.TEACHER,
+            candidacies__certified_on__isnull=False,
+            candidacies__certified_on__lte=on,
+        )
+        .values("school_id")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {row["school_id"]: row["n"] for row in grouped}
+
+
+def has_certifications(*, district: District) -> bool:
+    return CertificationProgram.objects.filter(district=district).exists()
 
 
 # --- Progress toward a certification --------------------------------------------------------

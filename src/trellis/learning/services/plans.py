@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from trellis.core.audit import audit_record, diff, snapshot
 from trellis.core.models import District, User
-from trellis.core.schoolyear import validate_school_year
+from trellis.core.schoolyear import school_year_bounds, validate_school_year
 from trellis.core.writes import assign_fields, save_validated
 from trellis.learning.models import (
     Activity,
@@ -62,11 +62,6 @@ MAX_MEETING_BEHIND = dt.timedelta(days=3650)
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
-    start = int(school_year[:4])
-    return dt.date(start, 7, 1), dt.date(start + 1, 6, 30)
 
 
 def _same_district(district_id: int, objects: Iterable[Any]) -> bool:
@@ -121,7 +116,7 @@ def _check_goal(goal: PlanGoal, activities: Sequence[Activity] | None, is_new: b
     elif is_new and not goal.owner.is_active:
         errors["owner"] = f"{goal.owner.full_name} is no longer employed by the district."
     if goal.review_on is not None:
-        first, _ = _year_bounds(goal.plan.school_year)
+        first, _ = school_year_bounds(goal.plan.school_year)
         last = dt.date(first.year + 2, 6, 30)
         if not first <= goal.review_on <= last:
             errors["review_on"] = (

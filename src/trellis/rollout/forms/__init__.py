@@ -1,0 +1,1 @@
+"""Forms for the rollout pages, one module per section."""

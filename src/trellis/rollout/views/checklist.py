@@ -1,0 +1,15 @@
+"""Stub: replaced by the real pages of this section."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    return HttpResponse("stub")
+
+
+urlpatterns = [
+    path("rollout/<int:pk>/checklist/", checklist, name="checklist"),
+]
