@@ -124,3 +124,12 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, str(exc.message))
+
+
+def body_ref(model: Any, district: District, pk: int | None, field: str, what: str) -> Any:
+    """A record a request body names by id, in the caller's district; anything else is a 422
+    at that field (``body.<field>``), never another district's record."""
+    found = model.objects.filter(district=district, pk=pk).first() if pk else None
+    if found is None:
+        raise ValidationError({field: f"No {what} with id {pk} in your district."})
+    return found

@@ -34,3 +34,8 @@ def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
     """The first and last day of a school year (July 1 to June 30)."""
     start = int(school_year[:4])
     return dt.date(start, FIRST_MONTH, 1), dt.date(start + 1, FIRST_MONTH - 1, 30)
+
+
+def school_years_between(first: str, last: str) -> list[str]:
+    """Every school year from ``first`` to ``last``, both included."""
+    return [f"{y}-{(y + 1) % 100:02d}" for y in range(int(first[:4]), int(last[:4]) + 1)]

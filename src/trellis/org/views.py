@@ -15,7 +15,7 @@ from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, paginate
-from trellis.core.navigation import record_links
+from trellis.core.navigation import record_links, staff_notes
 from trellis.core.tenancy import require_district
 from trellis.org import selectors, services
 from trellis.org.forms import SchoolFilterForm, SchoolForm, StaffFilterForm, StaffForm
@@ -152,7 +152,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_get(district=district, pk=pk)
     crumbs = _staff_crumbs((staff.full_name, None))
     links = record_links("staff", staff.pk, policy.permissions(user, district))
-    context = {"staff": staff, "crumbs": crumbs, "links": links}
+    notes = staff_notes(district.pk, [staff.pk]).get(staff.pk, [])
+    context = {"staff": staff, "crumbs": crumbs, "links": links, "notes": notes}
     return render(request, "org/staff_detail.html", context)
 
 

@@ -24,7 +24,7 @@ class Initiative(models.Model):
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="A paragraph a board member would follow.")
     approaches = models.JSONField(
-        default=list, help_text="Approach codes (mastery, blended…); one or more."
+        default=list, blank=True, help_text="Approach codes (mastery, blended…); one or more."
     )
     first_year = models.CharField(
         max_length=7, validators=[validate_school_year], verbose_name="first school year"
@@ -78,7 +78,7 @@ class VisionVersion(models.Model):
     number = models.PositiveSmallIntegerField()
     statement = models.TextField()
     pillars = models.JSONField(
-        default=list, help_text="A list of {title, description}: what the statement rests on."
+        default=list, blank=True, help_text="A list of {title, description}: what the statement rests on."
     )
     change_note = models.CharField(max_length=300, blank=True, verbose_name="what changed")
     status = models.CharField(

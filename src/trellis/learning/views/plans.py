@@ -24,6 +24,7 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import ListQueryForm, add_service_errors
 from trellis.core.listing import export_response, paginate
 from trellis.core.models import District, User
+from trellis.core.navigation import staff_notes
 from trellis.core.schoolyear import validate_school_year
 from trellis.core.tenancy import require_district
 from trellis.learning.forms_plans import (
@@ -105,9 +106,18 @@ def _render_plan(
         "crumbs": _plan_crumbs(access, year),
         "here": request.get_full_path(),
     }
+    people = [staff.pk]
     if access.is_self:
         evaluated = selectors.evaluatees(district=district, user=user, me=access.me)
         context["evaluated"] = paginate(evaluated, _page(request))
+        people += [p.pk for p in context["evaluated"].object_list]
+    # Notes other areas keep on these people, such as a year of evaluation amnesty.
+    notes = staff_notes(district.pk, people)
+    context["notes"] = notes.get(staff.pk, [])
+    if "evaluated" in context:
+        context["evaluated_rows"] = [
+            (p, notes.get(p.pk, [])) for p in context["evaluated"].object_list
+        ]
     return render(request, "learning/plans/plan.html", context)
 
 

@@ -19,13 +19,14 @@ from django.shortcuts import get_object_or_404
 from trellis.core.models import District
 from trellis.core.schoolyear import school_year_bounds, school_year_of
 from trellis.learning.selectors.catalog import certified_by_school, has_certifications
-from trellis.org.models import School, Staff, StaffClassification
-from trellis.planning.pilot import PilotSuggestion, suggest_pilot
+from trellis.org.models import AcademicSubject, School, Staff, StaffClassification
+from trellis.planning.pilot import GroupCount, PilotSuggestion, suggest_pilot
 from trellis.planning.pilot import Volunteer as PilotVolunteer
 from trellis.rollout.models import (
     Amnesty,
     Cohort,
     CohortMember,
+    GradeBand,
     Initiative,
     MemberStatus,
     Phase,
@@ -34,6 +35,8 @@ from trellis.rollout.models import (
 
 PILOT_TOLERANCE = Decimal(2)  # "about a tenth": within two points of the chosen share
 PROBLEM, WARNING, OK = "problem", "warning", "ok"
+BAND_LABELS = dict(GradeBand.choices)
+AREA_LABELS = dict(AcademicSubject.choices)
 
 
 def amnesty_notes(district_id: int, staff_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -330,6 +333,22 @@ class Suggestion:
     @property
     def chosen(self) -> list[Volunteer]:
         return [self.volunteers[k] for k in self.result.chosen]
+
+    @property
+    def uncovered_names(self) -> list[str]:
+        return [self.schools.get(pk, str(pk)) for pk in self.result.uncovered_schools]
+
+    @property
+    def school_rows(self) -> list[tuple[str, GroupCount]]:
+        return [(self.schools.get(int(g.group), str(g.group)), g) for g in self.result.schools]
+
+    @property
+    def band_rows(self) -> list[tuple[str, GroupCount]]:
+        return [(BAND_LABELS.get(str(g.group), str(g.group)), g) for g in self.result.bands]
+
+    @property
+    def area_rows(self) -> list[tuple[str, GroupCount]]:
+        return [(AREA_LABELS.get(str(g.group), str(g.group)), g) for g in self.result.areas]
 
 
 def pilot_suggestion(*, phase: Phase) -> Suggestion:

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from trellis.core.forms import PlainSelectsMixin
+from trellis.core.models import District
+from trellis.core.schoolyear import school_years_between
+from trellis.org.models import AcademicSubject, School, Staff, StaffClassification
+from trellis.roles.forms import staff_field
+from trellis.rollout.models import GradeBand, Initiative, MemberSource, Phase
+
+SELECT_LIMIT = 500  # beyond this many people a list is unusable; type staff ids instead
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+class StaffIdsField(forms.CharField):
+    """Staff ids typed or pasted, one a line (or separated by commas): every unknown id is
+    named, and nothing is accepted until all are known."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *args: Any, queryset: QuerySet[Staff] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset if queryset is not None else Staff.objects.none()
+
+    def clean(self, value: Any) -> list[Staff]:
+        text = super().clean(value)
+        ids = list(dict.fromkeys(p for p in _SPLIT.split(text or "") if p))
+        found = {s.staff_unique_id: s for s in self.queryset.filter(staff_unique_id__in=ids)}
+        if unknown := [i for i in ids if i not in found]:
+            shown = ", ".join(unknown[:10]) + (
+                f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+            )
+            raise forms.ValidationError(f"No current staff member has these staff ids: {shown}.")
+        return [found[i] for i in ids]
+
+
+def staff_many_field(label: str, queryset: QuerySet[Staff], required: bool = False) -> forms.Field:
+    """Checkboxes of people for a short list, staff ids in a box for a long one."""
+    if queryset.count() <= SELECT_LIMIT:
+        return forms.ModelMultipleChoiceField(
+            queryset=queryset.select_related("school"), label=label, required=required,
+            widget=forms.CheckboxSelectMultiple,
+        )  # fmt: skip
+    return StaffIdsField(
+        queryset=queryset, label=label, required=required,
+        help_text="Their staff ids, one a line, as on the staff list.",
+    )  # fmt: skip
+
+
+class PhaseForm(forms.ModelForm[Phase]):
+    school_year = forms.ChoiceField(label="School year")
+
+    class Meta:
+        model = Phase
+        fields = ["name", "school_year", "target_share", "teachers_per_coach", "is_pilot"]
+        help_texts = {
+            "name": "e.g. “Pilot”, “Second cohort”, “Everyone”.",
+            "is_pilot": "The first phase: a small group of volunteers in every school.",
+        }
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = [  # type: ignore[attr-defined]
+            (y, y) for y in school_years_between(initiative.first_year, initiative.last_year)
+        ]
+
+
+def coach_queryset(district: District) -> QuerySet[Staff]:
+    return Staff.objects.filter(district=district, is_active=True).exclude(
+        classification=StaffClassification.TEACHER
+    )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="e.g. “Pilot cohort”, “Cohort 2”.")
+    phase = forms.ModelChoiceField(queryset=Phase.objects.none())
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = initiative.phases.all()  # type: ignore[attr-defined]
+        self.fields["coaches"] = staff_many_field(
+            "Coaches for this cohort", coach_queryset(initiative.district)
+        )
+        self.fields[
+            "coaches"
+        ].help_text = "Who coaches its teachers; each can support the phase's teachers-per-coach."
+
+
+class AddMembersForm(forms.Form):
+    source = forms.ChoiceField(choices=MemberSource.choices, initial=MemberSource.VOLUNTEER,
+                               label="How they joined")  # fmt: skip
+    accept_left_out = forms.BooleanField(
+        required=False, label="Save even though the pilot leaves out a school"
+    )
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teachers = Staff.objects.filter(
+            district=district, is_active=True, classification=StaffClassification.TEACHER
+        )
+        self.fields = {
+            "staff": StaffIdsField(queryset=teachers, label="Teachers' staff ids",
+                                   help_text="One a line, or separated by commas."),
+            **self.fields,
+        }  # fmt: skip
+
+
+class AddRemainingForm(PlainSelectsMixin, forms.Form):
+    plain_selects = ("school",)
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, empty_label="Every school",
+        label="Teachers of",
+    )  # fmt: skip
+    accept_left_out = forms.BooleanField(
+        required=False, label="Save even though the pilot leaves out a school"
+    )
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
+
+
+class SuggestionForm(forms.Form):
+    staff = forms.CharField(widget=forms.HiddenInput)
+    accept_left_out = forms.BooleanField(
+        required=False, label="Save even though the pilot leaves out a school"
+    )
+
+    def clean_staff(self) -> list[int]:
+        parts = [p for p in (self.cleaned_data["staff"] or "").split(",") if p]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("The suggestion was lost; ask for it again.")
+        return [int(p) for p in parts]
+
+
+class WithdrawForm(forms.Form):
+    on = forms.DateField(label="Withdrew on", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class VolunteerForm(forms.Form):
+    grade_band = forms.ChoiceField(choices=GradeBand.choices, label="Grades you teach")
+    content_area = forms.ChoiceField(choices=AcademicSubject.choices, label="Content area")
+    note = forms.CharField(max_length=300, required=False, label="Anything we should know")
+
+    def __init__(self, *args: Any, district: District, for_someone: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if for_someone:
+            teachers = Staff.objects.filter(
+                district=district, is_active=True, classification=StaffClassification.TEACHER
+            )
+            self.fields = {"staff": staff_field(district, "Teacher", teachers), **self.fields}
+            self.fields["grade_band"].label = "Grades taught"
+
+
+class YearForm(PlainSelectsMixin, forms.Form):
+    plain_selects = ("school_year",)
+    school_year = forms.ChoiceField(choices=(), required=False, label="School year")
+    page = forms.IntegerField(min_value=1, required=False)
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = [  # type: ignore[attr-defined]
+            (y, y) for y in school_years_between(initiative.first_year, initiative.last_year)
+        ]
