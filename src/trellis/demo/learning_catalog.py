@@ -255,7 +255,7 @@ def _side(person: Staff) -> str:
     return AcademicSubject.MATH if person.academic_subject in MATH_SIDE else AcademicSubject.ELA
 
 
-def _cohorts(teachers: list[Staff]) -> tuple[list[Staff], list[Staff], list[Staff]]:
+def teacher_cohorts(teachers: list[Staff]) -> tuple[list[Staff], list[Staff], list[Staff]]:
     """Pilot (a tenth, from every school), last year's and this year's; persona teachers in
     this year's, so they show progress under way."""
     by_school: dict[int | None, list[Staff]] = {}
@@ -282,7 +282,7 @@ def learning_catalog_load(district: District, admin: User | None) -> int:
             district=district, classification=StaffClassification.TEACHER, is_active=True
         ).order_by("staff_unique_id")[:TEACHERS]
     )
-    pilot, second, third = _cohorts(teachers)
+    pilot, second, third = teacher_cohorts(teachers)
     y = loader.year
     loader.cohort(programs, pilot, y - 2, walkthroughs=(1.0, 1.0, 1.0))
     loader.cohort(programs, second, y - 1, walkthroughs=(0.97, 0.93, 0.88))

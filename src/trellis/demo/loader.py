@@ -3,7 +3,8 @@
 - Maple Valley: four elementary schools and 345 elementary teachers working as ELA/math
   specialist pairs (345 with the teacher persona; the study's 345-teacher district).
 - Cedar Ridge: middle and high schools that will hire implementation specialists.
-- Harbor Point: a K-12 district led through a taskforce of principals and teacher-leaders.
+- Harbor Point: a K-12 district led through a taskforce of principals and teacher-leaders,
+  chaired by its project director (the ``hal`` persona).
 
 Every row has a natural key (slug, school id, staff id), and the loader only creates what is
 missing, so running it twice changes nothing.
@@ -23,6 +24,7 @@ from trellis.demo.learning_plans import learning_plans_load
 from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
+from trellis.demo.rollout import rollout_load
 from trellis.hiring.models import Application
 from trellis.insights.services import grantees_load
 from trellis.org.models import AcademicSubject, Grade, School, SchoolCategory, Staff
@@ -122,6 +124,9 @@ PERSONAS = (
     Persona("sam", "Sam", "Oduya", "cedar-ridge", Role.PRINCIPAL,
             "principal of Summit Middle School, Cedar Ridge; on the hiring panel",
             ("Summit Middle School", SC.PRINCIPAL)),
+    Persona("hal", "Hal", "Ostrowski", "harbor-point", Role.DISTRICT_ADMIN,
+            "district admin (project director), Harbor Point; chairs the taskforce",
+            ("", SC.LEA_ADMINISTRATOR)),
     Persona("dana", "Dana", "Petrov", None, Role.CONSORTIUM_LEAD,
             "consortium lead, Tri-County (member-district totals only)"),
 )  # fmt: skip
@@ -188,6 +193,9 @@ def demo_load() -> DemoSummary:
     cedar = District.objects.get(slug="cedar-ridge")
     charlie = User.objects.get(username="charlie")
     summary.created["applications"] = hiring_load(cedar, charlie)
+    summary.created["rollout rows"] = rollout_load(maple, User.objects.get(username="alice"))
+    harbor = District.objects.get(slug="harbor-point")
+    summary.created["rollout rows"] += rollout_load(harbor, User.objects.get(username="hal"))
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),

@@ -115,6 +115,7 @@ class MembersIn(StrictSchema):
     accept_left_out: bool = Field(
         False, description="Save a pilot that leaves out a school (the warning was read)."
     )
+    joined_on: dt.date | None = Field(None, description="Default today.")
 
 
 class TransitionIn(StrictSchema):
@@ -267,6 +268,7 @@ def member_add(request: HttpRequest, cohort_id: int, payload: MembersIn) -> Any:
         staff=_staff(district, payload.staff_ids, "staff_ids"),
         source=payload.source,
         accept_left_out=payload.accept_left_out,
+        joined_on=payload.joined_on,
         actor=api_user(request),
     )
     return 201, members

@@ -95,6 +95,10 @@ class CohortForm(forms.Form):
 class AddMembersForm(forms.Form):
     source = forms.ChoiceField(choices=MemberSource.choices, initial=MemberSource.VOLUNTEER,
                                label="How they joined")  # fmt: skip
+    joined_on = forms.DateField(
+        required=False, label="Joined on", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today; an earlier date records a cohort that began before.",
+    )  # fmt: skip
     accept_left_out = forms.BooleanField(
         required=False, label="Save even though the pilot leaves out a school"
     )

@@ -55,6 +55,11 @@ def amnesty_notes(district_id: int, staff_ids: Sequence[int]) -> dict[int, list[
     return notes
 
 
+def percent(share: Decimal) -> str:
+    """A share as people write it: 10, 9.6, 12.25 (no trailing zeros)."""
+    return f"{Decimal(share).normalize():f}"
+
+
 def teacher_count(*, district: District | int) -> int:
     return Staff.objects.filter(
         district=district, is_active=True, classification=StaffClassification.TEACHER
@@ -214,9 +219,9 @@ def _pilot_checks(plan: Plan) -> list[Check]:
     share = Decimal(size * 100) / teachers if teachers else Decimal(0)
     said = f"The pilot has {size} teachers, {share:.1f}% of {teachers}"
     checks = [
-        Check(OK, f"{said}: about the {aim:g}% planned.")
+        Check(OK, f"{said}: about the {percent(aim)}% planned.")
         if low <= size <= high
-        else Check(WARNING, f"{said}; the plan aims for about {aim:g}% ({low} to {high}).")
+        else Check(WARNING, f"{said}; the plan aims for about {percent(aim)}% ({low} to {high}).")
     ]
     if size == 0:
         return checks
@@ -255,8 +260,8 @@ def _target_check(row: PhaseRow, teachers: int) -> Check:
     said = (f"By the end of {phase.school_year}, {row.implementing} of {teachers} teachers "
             f"({share:.0f}%) implement")  # fmt: skip
     if row.implementing >= row.target:
-        return Check(OK, f"{said}; the target is {phase.target_share:g}%.")
-    return Check(WARNING, f"{said}; the target is {phase.target_share:g}% ({row.target}), "
+        return Check(OK, f"{said}; the target is {percent(phase.target_share)}%.")
+    return Check(WARNING, f"{said}; the target is {percent(phase.target_share)}% ({row.target}), "
                  f"{row.target - row.implementing} short.")  # fmt: skip
 
 

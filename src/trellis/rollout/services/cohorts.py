@@ -312,9 +312,11 @@ def members_add(
     source: str,
     actor: User,
     accept_left_out: bool = False,
+    joined_on: dt.date | None = None,
 ) -> list[CohortMember]:
     """Add teachers to a cohort, all or none. For the pilot, a school left out must be
-    accepted (``accept_left_out``); the accepted schools are recorded on the cohort."""
+    accepted (``accept_left_out``); the accepted schools are recorded on the cohort.
+    ``joined_on`` (default today) records a rollout that began before the district used us."""
     _manage(actor, cohort)
     cohort = Cohort.objects.select_for_update().select_related("phase").get(pk=cohort.pk)
     if not staff:
@@ -323,13 +325,16 @@ def members_add(
         raise ValidationError({"staff": f"Add at most {ADD_LIMIT:,} teachers at a time."})
     if source not in MemberSource.values:
         raise ValidationError({"source": "Say whether they volunteered or were assigned."})
+    today = _today()
+    joined_on = joined_on or today
+    if joined_on > today:
+        raise ValidationError({"joined_on": "Add teachers once they have joined."})
     _check_new_members(cohort, staff)
     if cohort.phase.is_pilot:
         _accept_left_out(cohort, pilot_left_out(cohort.phase, staff), accept_left_out, actor)
-    today = _today()
     members = CohortMember.objects.bulk_create(
         CohortMember(district_id=cohort.district_id, cohort=cohort, phase_id=cohort.phase_id,
-                     staff=person, source=source, joined_on=today)
+                     staff=person, source=source, joined_on=joined_on)
         for person in staff
     )  # fmt: skip
     audit_record(

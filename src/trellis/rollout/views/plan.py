@@ -225,6 +225,7 @@ def _add(
             source=source,
             actor=user,
             accept_left_out=form.cleaned_data["accept_left_out"],
+            joined_on=form.cleaned_data.get("joined_on"),
         )
     except ValidationError as error:
         add_service_errors(form, error)
