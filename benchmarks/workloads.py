@@ -50,8 +50,9 @@ def _get(client: Client, path: str, **headers: str) -> Callable[[], None]:
 
 
 def _result(name: str, scale: str, work: Callable[[], None], limit_name: str,
-            limit: Callable[[], None], budget: float, note: str = "") -> Result:  # fmt: skip
-    timing, limit_timing = time_it(work), time_it(limit)
+            limit: Callable[[], None], budget: float, note: str = "",
+            runs: int = 30) -> Result:  # fmt: skip
+    timing, limit_timing = time_it(work, runs=runs), time_it(limit, runs=runs)
     return Result(
         workload=name, database=_vendor(), scale=scale, median_ms=timing.median_ms,
         p95_ms=timing.p95_ms, peak_kib=peak_memory_kib(work), limit_name=limit_name,
@@ -261,9 +262,11 @@ def run_workloads(*, scale: str) -> list[Result]:
     # Area workloads live beside this module and use its helpers, so they are imported here.
     from benchmarks.coaching import coaching_results
     from benchmarks.learning import attendance_results
+    from benchmarks.rollout import rollout_results
 
     results.extend(attendance_results(scale, big, client))
     results.extend(coaching_results(scale, big, client))
+    results.extend(rollout_results(scale, big, client))
     results.append(_result(
         "district home", scale, _get(client, "/"),
         "raw SQL aggregates", _raw(HOME_SQL, [[big.pk], [big.pk]]), LIST_BUDGET,

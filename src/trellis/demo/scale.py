@@ -180,12 +180,14 @@ def _register_area_steps() -> None:
     from trellis.demo.scale_hiring import hiring_generate
     from trellis.demo.scale_pay import pay_generate
     from trellis.demo.scale_roles import positions_generate
+    from trellis.demo.scale_rollout import rollout_generate
 
     register_step("roles and positions", positions_generate)
     register_step("hiring", hiring_generate)
     register_step("pay", pay_generate)
     register_step("learning", learning_catalog_scale)
     register_step("coaching", coaching_generate)
+    register_step("rollout", rollout_generate)
 
 
 _register_area_steps()

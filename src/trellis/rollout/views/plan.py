@@ -261,6 +261,8 @@ def cohort_suggest(request: HttpRequest, pk: int) -> HttpResponse:
         context["problem"] = str(error)
     else:
         context["suggestion"] = suggestion
+        # A pilot at a large district is thousands of teachers: list them a page at a time.
+        context["page"] = paginate(suggestion.chosen, page_number(request))  # type: ignore[arg-type]
         if request.method == "GET":
             form.initial["staff"] = ",".join(str(k) for k in suggestion.result.chosen)
     status = 400 if request.method == "POST" else 200
