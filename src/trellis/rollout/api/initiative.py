@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
@@ -111,7 +111,8 @@ def initiative_list(request: HttpRequest) -> Any:
 def initiative_create(request: HttpRequest, payload: InitiativeIn) -> Any:
     district = api_district(request, policy.ROLLOUT_MANAGE)
     data = _data(payload, district)
-    return 201, services.initiative_create(district=district, data=data, actor=api_user(request))
+    initiative = services.initiative_create(district=district, data=data, actor=api_user(request))
+    return Status(201, initiative)
 
 
 @router.get("/rollout/initiatives/{initiative_id}", response=InitiativeOut)
@@ -157,7 +158,7 @@ def vision_draft(request: HttpRequest, initiative_id: int, payload: DraftIn) -> 
         change_note=payload.change_note,
         actor=api_user(request),
     )
-    return 201, draft
+    return Status(201, draft)
 
 
 @router.post("/rollout/initiatives/{initiative_id}/vision/{number}/publish", response=VersionOut)
@@ -205,11 +206,14 @@ def school_answer(
     answer = services.school_vision_record(
         version=published, school=school, actor=api_user(request), **payload.model_dump()
     )
-    return 201, {
-        "school_id": school.pk,
-        "school": school.name,
-        "mode": answer.mode,
-        "version": published.number,
-        "statement": answer.statement,
-        "recorded_at": answer.recorded_at,
-    }
+    return Status(
+        201,
+        {
+            "school_id": school.pk,
+            "school": school.name,
+            "mode": answer.mode,
+            "version": published.number,
+            "statement": answer.statement,
+            "recorded_at": answer.recorded_at,
+        },
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
@@ -219,7 +219,7 @@ def phase_create(request: HttpRequest, initiative_id: int, payload: PhaseIn) -> 
     phase = services.phase_save(
         initiative=initiative, data=payload.model_dump(), actor=api_user(request)
     )
-    return 201, phase
+    return Status(201, phase)
 
 
 @router.patch("/rollout/phases/{phase_id}", response=PhaseOut)
@@ -243,9 +243,10 @@ def cohort_create(request: HttpRequest, initiative_id: int, payload: CohortIn) -
         coaches=_staff(district, payload.coach_ids, "coach_ids"),
         actor=api_user(request),
     )
-    return 201, {"id": cohort.pk, "name": cohort.name, "phase_id": phase.pk, "members": 0,
-                 "withdrawn": 0, "schools": 0, "coaches": len(payload.coach_ids),
-                 "capacity": len(payload.coach_ids) * phase.teachers_per_coach}  # fmt: skip
+    coaches = len(payload.coach_ids)
+    return Status(201, {"id": cohort.pk, "name": cohort.name, "phase_id": phase.pk, "members": 0,
+                        "withdrawn": 0, "schools": 0, "coaches": coaches,
+                        "capacity": coaches * phase.teachers_per_coach})  # fmt: skip
 
 
 @router.get("/rollout/cohorts/{cohort_id}/members", response=list[MemberOut])
@@ -271,7 +272,7 @@ def member_add(request: HttpRequest, cohort_id: int, payload: MembersIn) -> Any:
         joined_on=payload.joined_on,
         actor=api_user(request),
     )
-    return 201, members
+    return Status(201, members)
 
 
 @router.post("/rollout/members/{member_id}/transitions", response=MemberOut,
@@ -306,7 +307,7 @@ def volunteer_add(request: HttpRequest, initiative_id: int, payload: VolunteerIn
         initiative=initiative, staff=staff, grade_band=payload.grade_band,
         content_area=payload.content_area, note=payload.note, actor=user,
     )  # fmt: skip
-    return 201, volunteer
+    return Status(201, volunteer)
 
 
 @router.get(
