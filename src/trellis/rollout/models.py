@@ -78,7 +78,9 @@ class VisionVersion(models.Model):
     number = models.PositiveSmallIntegerField()
     statement = models.TextField()
     pillars = models.JSONField(
-        default=list, blank=True, help_text="A list of {title, description}: what the statement rests on."
+        default=list,
+        blank=True,
+        help_text="A list of {title, description}: what the statement rests on.",
     )
     change_note = models.CharField(max_length=300, blank=True, verbose_name="what changed")
     status = models.CharField(

@@ -58,6 +58,8 @@ class PhaseForm(forms.ModelForm[Phase]):
     class Meta:
         model = Phase
         fields = ["name", "school_year", "target_share", "teachers_per_coach", "is_pilot"]
+        share = "A target is a share of all teachers: above 0 and at most 100 percent."
+        error_messages = {"target_share": {"max_value": share, "min_value": share}}
         help_texts = {
             "name": "e.g. “Pilot”, “Second cohort”, “Everyone”.",
             "is_pilot": "The first phase: a small group of volunteers in every school.",

@@ -49,6 +49,8 @@ def communication_save(
     owner = communication.owner
     if owner is not None and owner.district_id != initiative.district_id:
         raise ValidationError({"owner": "Choose an owner who works in this district."})
+    if not (communication.message or "").strip():
+        raise ValidationError({"message": "Write what this audience needs to hear."})
     _check_text(communication, ("message",))
     save_validated(communication)
     audit_record(

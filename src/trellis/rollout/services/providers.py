@@ -39,7 +39,8 @@ R = ReviewStatus
 REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
     R.SCORING: frozenset({R.RECOMMENDED}),
     R.RECOMMENDED: frozenset({R.DECIDED, R.SCORING}),  # back to scoring to reconsider
-    R.DECIDED: frozenset({R.REVISITING}),
+    # Straight to closed only when nothing was bought: there is nothing to re-review.
+    R.DECIDED: frozenset({R.REVISITING, R.CLOSED}),
     R.REVISITING: frozenset({R.CLOSED}),
     R.CLOSED: frozenset(),
 }
@@ -53,14 +54,26 @@ DEFAULT_CRITERIA = (
     ("Cost", 1, "What it costs a year for the students who would use it."),
 )
 SCORE_RANGE = range(1, 6)
+SCORE_ERROR = "A score is a whole number from 1 to 5."
+
+
+def cell_key(provider_id: int, criterion_id: int) -> str:
+    """How a score's error names its cell on the sheet."""
+    return f"score_{provider_id}_{criterion_id}"
+
+
+def step_check(review: ProviderReview, to: str) -> None:
+    """Refuse a move the review's status does not allow (``REVIEW_TRANSITIONS``)."""
+    if to not in REVIEW_TRANSITIONS.get(review.status, frozenset()):
+        raise ValidationError(
+            f"The review is at “{review.get_status_display()}”; it cannot move to "
+            f"“{ReviewStatus(to).label}” now."
+        )
 
 
 def _move(review: ProviderReview, to: str) -> str:
+    step_check(review, to)
     before = review.status
-    if to not in REVIEW_TRANSITIONS.get(before, frozenset()):
-        raise ValidationError(
-            f"The review is at “{review.get_status_display()}”; it cannot move there now."
-        )
     review.status = to
     return before
 
@@ -87,15 +100,24 @@ def review_create(
 ) -> ProviderReview:
     policy.require(actor, policy.ROLLOUT_MANAGE, initiative)
     members = _committee(committee, initiative.district_id)
+    if not (title or "").strip():
+        raise ValidationError({"title": "Give the review a title."})
+    if not criteria:
+        raise ValidationError({"criteria": "List at least one criterion to score against."})
     review = ProviderReview(
         district_id=initiative.district_id, initiative=initiative, title=(title or "").strip(),
         school_year=school_year, content_area=content_area,
     )  # fmt: skip
     save_validated(review)
     review.committee.set(members)
-    for order, (name, weight, description) in enumerate(criteria, start=1):
-        criterion_save(review=review, name=name, weight=weight, description=description,
-                       order=order, actor=actor, audit=False)  # fmt: skip
+    for line, (name, weight, description) in enumerate(criteria, start=1):
+        try:
+            criterion_save(review=review, name=name, weight=weight, description=description,
+                           order=line, actor=actor, audit=False)  # fmt: skip
+        except ValidationError as error:
+            raise ValidationError(
+                {"criteria": f"Line {line}: {' '.join(error.messages)}"}
+            ) from error
     audit_record(
         actor=actor,
         action="rollout.provider_review_created",
@@ -106,7 +128,9 @@ def review_create(
 
 
 @transaction.atomic
-def committee_set(*, review: ProviderReview, committee: Iterable[Staff], actor: User) -> None:
+def committee_set(
+    *, review: ProviderReview, committee: Iterable[Staff], actor: User
+) -> ProviderReview:
     policy.require(actor, policy.ROLLOUT_MANAGE, review)
     members = _committee(committee, review.district_id)
     scored = set(ProviderScore.objects.filter(provider__review=review).values_list(
@@ -121,6 +145,7 @@ def committee_set(*, review: ProviderReview, committee: Iterable[Staff], actor: 
         target=review,
         changes={"committee": [None, sorted(m.staff_unique_id for m in members)]},
     )
+    return review
 
 
 @transaction.atomic
@@ -140,6 +165,8 @@ def criterion_save(
     if review.status != R.SCORING:
         raise ValidationError("Criteria change only while the committee is scoring.")
     name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Name the criterion."})
     if criterion is None:
         criterion = Criterion(review=review, order=order or review.criteria.count() + 1)
     if review.criteria.filter(name__iexact=name).exclude(pk=criterion.pk).exists():
@@ -163,6 +190,8 @@ def provider_add(
     if review.status != R.SCORING:
         raise ValidationError("Providers are added while the committee is scoring.")
     name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Name the provider."})
     if review.providers.filter(name__iexact=name).exists():
         raise ValidationError({"name": "This provider is already in the review."})
     provider = Provider(
@@ -178,13 +207,31 @@ def provider_add(
     return provider
 
 
+def open_round(review: ProviderReview) -> str | None:
+    """The round the committee scores now: the initial one while scoring, the re-review while
+    revisiting; None at any other step."""
+    rounds: dict[str, str] = {R.SCORING: Round.INITIAL, R.REVISITING: Round.REVISIT}
+    return rounds.get(review.status)
+
+
 def _round_open(review: ProviderReview, round_: str) -> None:
-    if round_ == Round.INITIAL and review.status != R.SCORING:
-        raise ValidationError("The committee's scoring has closed for this review.")
-    if round_ == Round.REVISIT and review.status != R.REVISITING:
-        raise ValidationError("The year-one re-review is not open.")
     if round_ not in Round.values:
         raise ValidationError({"round": "Choose the initial review or the re-review."})
+    if round_ != open_round(review):
+        raise ValidationError(
+            "The committee's scoring has closed for this review."
+            if round_ == Round.INITIAL
+            else "The year-one re-review is not open."
+        )
+
+
+def scorer_check(*, review: ProviderReview, member: Staff, actor: User) -> None:
+    """A member scores their own sheet; a rollout manager may type in a member's paper one."""
+    policy.require(actor, policy.VIEW, review)
+    if member.user_id != actor.pk:
+        policy.require(actor, policy.ROLLOUT_MANAGE, review)
+    if not review.committee.filter(pk=member.pk).exists():
+        raise PermissionDenied(f"{member.full_name} is not on this review's committee.")
 
 
 @transaction.atomic
@@ -198,10 +245,9 @@ def scores_submit(
 ) -> int:
     """One committee member's scores, 1–5 for every provider on every criterion (the
     re-review scores only what was bought). Sending them again replaces the member's own."""
-    if member.user_id != actor.pk:
-        policy.require(actor, policy.ROLLOUT_MANAGE, review)
-    if not review.committee.filter(pk=member.pk).exists():
-        raise PermissionDenied(f"{member.full_name} is not on this review's committee.")
+    scorer_check(review=review, member=member, actor=actor)
+    # One sheet at a time per review, so a double-clicked submit cannot collide with itself.
+    review = ProviderReview.objects.select_for_update().get(pk=review.pk)
     _round_open(review, review_round)
     providers = list(review.providers.all())
     if review_round == Round.REVISIT:
@@ -215,9 +261,9 @@ def scores_submit(
         for c in criteria:
             value = scores.get((p.pk, c.pk))
             if value is None:
-                errors[f"score_{p.pk}_{c.pk}"] = f"Score {p.name} on {c.name}."
+                errors[cell_key(p.pk, c.pk)] = f"Score {p.name} on {c.name}."
             elif not isinstance(value, int) or value not in SCORE_RANGE:
-                errors[f"score_{p.pk}_{c.pk}"] = "A score is a whole number from 1 to 5."
+                errors[cell_key(p.pk, c.pk)] = SCORE_ERROR
     if extra := set(scores) - expected:
         errors["scores"] = (
             f"{len(extra)} score(s) are for providers or criteria not in this review."
@@ -247,6 +293,7 @@ def review_recommend(
 ) -> ProviderReview:
     policy.require(actor, policy.ROLLOUT_MANAGE, review)
     review = ProviderReview.objects.select_for_update().get(pk=review.pk)
+    step_check(review, R.RECOMMENDED)
     if provider.review_id != review.pk:
         raise ValidationError({"provider": "Choose a provider in this review."})
     if not ProviderScore.objects.filter(provider__review=review, round=Round.INITIAL).exists():
@@ -277,6 +324,33 @@ def review_reopen(*, review: ProviderReview, actor: User) -> ProviderReview:
     return review
 
 
+def a_year_after(day: dt.date) -> dt.date:
+    """The same day a year later (28 February after a 29th)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _decision_errors(
+    providers: Mapping[int, Provider], decisions: Mapping[int, tuple[str, Decimal | None]]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    cost_field = Provider._meta.get_field("annual_cost")
+    for pk, provider in providers.items():
+        choice, cost = decisions.get(pk, (Purchase.PENDING, None))
+        if choice not in (Purchase.BUY, Purchase.PASS):
+            errors[f"purchase_{pk}"] = f"Decide whether to buy {provider.name}."
+        if cost is not None:
+            try:
+                cost_field.clean(cost, provider)
+            except ValidationError as error:
+                errors[f"cost_{pk}"] = " ".join(error.messages)
+    if extra := set(decisions) - set(providers):
+        errors["decisions"] = f"{len(extra)} decision(s) are for providers not in this review."
+    return errors
+
+
 @transaction.atomic
 def purchase_decide(
     *,
@@ -289,17 +363,12 @@ def purchase_decide(
     """What the district buys, for every provider: buy (with its yearly cost) or pass."""
     policy.require(actor, policy.ROLLOUT_MANAGE, review)
     review = ProviderReview.objects.select_for_update().get(pk=review.pk)
+    step_check(review, R.DECIDED)
     providers = {p.pk: p for p in review.providers.all()}
-    errors: dict[str, str] = {}
-    for pk, provider in providers.items():
-        choice, cost = decisions.get(pk, (Purchase.PENDING, None))
-        if choice not in (Purchase.BUY, Purchase.PASS):
-            errors[f"purchase_{pk}"] = f"Decide on {provider.name}."
-        elif cost is not None and cost < 0:
-            errors[f"cost_{pk}"] = "A cost cannot be negative."
+    errors = _decision_errors(providers, decisions)
     if decided_on > timezone.localdate():
         errors["decided_on"] = "Record the decision once it is made."
-    revisit_on = revisit_on or decided_on.replace(year=decided_on.year + 1)
+    revisit_on = revisit_on or a_year_after(decided_on)
     if revisit_on <= decided_on:
         errors["revisit_on"] = "The re-review comes after the decision."
     if errors:
@@ -324,6 +393,7 @@ def purchase_decide(
 @transaction.atomic
 def revisit_open(*, review: ProviderReview, actor: User) -> ProviderReview:
     policy.require(actor, policy.ROLLOUT_MANAGE, review)
+    step_check(review, R.REVISITING)
     if not review.providers.filter(purchase=Purchase.BUY).exists():
         raise ValidationError("Nothing was bought, so there is nothing to re-review.")
     before = _move(review, R.REVISITING)
@@ -357,8 +427,11 @@ def revisit_record(*, provider: Provider, renewal: str, feedback: str, actor: Us
 @transaction.atomic
 def review_close(*, review: ProviderReview, actor: User) -> ProviderReview:
     policy.require(actor, policy.ROLLOUT_MANAGE, review)
-    pending = review.providers.filter(purchase=Purchase.BUY, renewal=Renewal.PENDING)
-    if names := [p.name for p in pending]:
+    step_check(review, R.CLOSED)
+    bought = review.providers.filter(purchase=Purchase.BUY)
+    if review.status == R.DECIDED and bought.exists():
+        raise ValidationError("Open the year-one re-review of what the district bought first.")
+    if names := [p.name for p in bought.filter(renewal=Renewal.PENDING)]:
         raise ValidationError(f"Decide whether to renew {', '.join(names)} first.")
     before = _move(review, R.CLOSED)
     review.save(update_fields=["status"])
