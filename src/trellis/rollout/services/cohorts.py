@@ -48,10 +48,17 @@ MEMBER_TRANSITIONS: dict[str, frozenset[str]] = {
 PHASE_FIELDS = ("name", "school_year", "target_share", "teachers_per_coach", "is_pilot")
 COHORT_FIELDS = ("name", "phase", "notes")
 ADD_LIMIT = 100_000  # one request; a state consortium's biggest district fits
+ID_CHUNK = 5_000  # ids a query; SQLite takes at most 32,766 parameters
+SHOWN_PROBLEMS = 25  # a list with more problems than this is the wrong list
 
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
 
 
 def _manage(actor: User, target: Initiative | Phase | Cohort) -> None:
@@ -278,30 +285,25 @@ def _check_new_members(cohort: Cohort, staff: Sequence[Staff]) -> None:
             problems.append(f"{person.full_name} does not work in this district.")
         elif not person.is_active or person.classification != StaffClassification.TEACHER:
             problems.append(f"{person.full_name} is not a current teacher.")
-    taken = (
-        CohortMember.objects.filter(staff_id__in=seen, cohort__initiative_id=cohort.initiative_id)
-        .filter(phase_id=cohort.phase_id)
-        .select_related("staff", "cohort")
-    )
-    for member in taken:
-        problems.append(
-            f"{member.staff.full_name} is already in {member.cohort.name}, a cohort of the same "
-            "phase; a teacher joins one cohort a phase."
-        )
-    active = (
-        CohortMember.objects.filter(
-            staff_id__in=seen, cohort__initiative_id=cohort.initiative_id, status=M.ACTIVE
-        )
-        .exclude(phase_id=cohort.phase_id)
-        .select_related("staff", "cohort__phase")
-    )
-    for member in active:
-        problems.append(
-            f"{member.staff.full_name} already implements with {member.cohort.name} "
-            f"({member.cohort.phase.school_year})."
-        )
+    for ids in _chunks(list(seen)):
+        mine = CohortMember.objects.filter(
+            staff_id__in=ids, cohort__initiative_id=cohort.initiative_id
+        ).select_related("staff", "cohort__phase")
+        for member in mine:
+            if member.phase_id == cohort.phase_id:
+                problems.append(
+                    f"{member.staff.full_name} is already in {member.cohort.name}, a cohort of "
+                    "the same phase; a teacher joins one cohort a phase."
+                )
+            elif member.status == M.ACTIVE:
+                problems.append(
+                    f"{member.staff.full_name} already implements with {member.cohort.name} "
+                    f"({member.cohort.phase.school_year})."
+                )
     if problems:
-        raise ValidationError({"staff": problems})
+        more = len(problems) - SHOWN_PROBLEMS
+        shown = problems[:SHOWN_PROBLEMS] + ([f"… and {more} more."] if more > 0 else [])
+        raise ValidationError({"staff": shown})
 
 
 @transaction.atomic
@@ -436,12 +438,14 @@ def _first_year(memberships: Iterable[CohortMember]) -> CohortMember | None:
 def amnesty_refresh(*, initiative: Initiative, staff_ids: Sequence[int], actor: User) -> int:
     """Make these teachers' amnesty match their membership; returns how many changed."""
     memberships: dict[int, list[CohortMember]] = {}
-    for member in CohortMember.objects.filter(
-        cohort__initiative=initiative, staff_id__in=staff_ids
-    ).select_related("phase"):
-        memberships.setdefault(member.staff_id, []).append(member)
-    current = {a.staff_id: a for a in Amnesty.objects.filter(initiative=initiative,
-                                                             staff_id__in=staff_ids)}  # fmt: skip
+    current: dict[int, Amnesty] = {}
+    for ids in _chunks(list(dict.fromkeys(staff_ids))):
+        for member in CohortMember.objects.filter(
+            cohort__initiative=initiative, staff_id__in=ids
+        ).select_related("phase"):
+            memberships.setdefault(member.staff_id, []).append(member)
+        current |= {a.staff_id: a for a in Amnesty.objects.filter(initiative=initiative,
+                                                                  staff_id__in=ids)}  # fmt: skip
     changed: dict[str, list[Any]] = {}
     new: list[Amnesty] = []
     for staff_id in dict.fromkeys(staff_ids):

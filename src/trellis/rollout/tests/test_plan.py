@@ -472,3 +472,25 @@ def test_every_plan_page_renders_for_the_manager_and_a_teacher(
             assert client.get(reverse(name, args=[now_initiative.pk])).status_code == 200, name
         assert client.get(reverse("rollout:cohort", args=[red.pk])).status_code == 200
         assert client.get(reverse("rollout:home")).status_code == 200
+
+
+def test_conflicts_are_found_in_every_chunk_of_a_long_list(
+    alice, now_initiative, four_schools, monkeypatch
+):
+    # given ids checked three at a time and a conflict in the last chunk only
+    monkeypatch.setattr(services, "ID_CHUNK", 3)
+    _, teachers = four_schools
+    _, second, _ = phases(now_initiative, alice.user)
+    red = cohort(now_initiative, second, alice.user, "Red")
+    blue = cohort(now_initiative, second, alice.user, "Blue")
+    people = [t for group in teachers.values() for t in group][:8]
+    services.members_add(cohort=red, staff=people[7:], source=MemberSource.ASSIGNED,
+                         actor=alice.user)  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.members_add(cohort=blue, staff=people, source=MemberSource.ASSIGNED,
+                             actor=alice.user)  # fmt: skip
+    assert people[7].full_name in str(error.value)
+    # and without the conflict all eight get their amnesty, read back chunk by chunk
+    services.members_add(cohort=blue, staff=people[:7], source=MemberSource.ASSIGNED,
+                         actor=alice.user)  # fmt: skip
+    assert Amnesty.objects.filter(staff__in=people).count() == 8
