@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from trellis.core.models import District
 from trellis.planning.meeting_time import Member, Slot, find_times, parse_windows
@@ -22,12 +23,29 @@ from trellis.rollout.models import (
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def members(*, initiative: Initiative, current: bool = True) -> QuerySet[TaskforceMember]:
+def members(*, initiative: Initiative, current: bool | None = True) -> QuerySet[TaskforceMember]:
+    """Current members (``current=True``), former ones (``False``) or everyone (``None``),
+    each with the number of meetings they attended."""
     qs = TaskforceMember.objects.filter(district_id=initiative.district_id, initiative=initiative)
-    qs = qs.filter(left_on__isnull=current)
-    return qs.select_related("staff", "school").annotate(
-        attended=Count("attendance", filter=Q(attendance__present=True))
+    if current is not None:
+        qs = qs.filter(left_on__isnull=current)
+    # An aggregate drops the model's ordering, which the pages' pagination needs.
+    return (
+        qs.select_related("staff", "school")
+        .annotate(attended=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("seat", "staff__last_name", "staff__first_name", "pk")
     )
+
+
+def members_on(*, initiative: Initiative, on: dt.date) -> list[TaskforceMember]:
+    """Who was on the taskforce on a date: the people whose attendance a meeting records."""
+    qs = TaskforceMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on),
+        district_id=initiative.district_id,
+        initiative=initiative,
+        joined_on__lte=on,
+    )
+    return list(qs.select_related("staff", "school").order_by("staff__last_name", "pk"))
 
 
 def member_get(*, district: District, pk: int) -> TaskforceMember:
@@ -68,11 +86,18 @@ def meeting_attendance(*, meeting: Meeting) -> list[tuple[TaskforceMember, bool]
     return [(a.member, a.present) for a in rows]
 
 
-def actions(*, initiative: Initiative, open_only: bool = False) -> QuerySet[Action]:
+def actions(
+    *, initiative: Initiative, open_only: bool = False, meeting: Meeting | None = None
+) -> QuerySet[Action]:
+    """Open actions first, soonest due first; then done ones, in the order they were done."""
     qs = Action.objects.filter(district_id=initiative.district_id, initiative=initiative)
     if open_only:
         qs = qs.filter(done_on__isnull=True)
-    return qs.select_related("owner", "meeting").order_by("done_on", "due_on", "pk")
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
+    # NULLs sort first on SQLite but last on PostgreSQL unless told.
+    done = F("done_on").asc(nulls_first=True)
+    return qs.select_related("owner", "meeting").order_by(done, "due_on", "pk")
 
 
 def action_get(*, district: District, pk: int) -> Action:
@@ -91,7 +116,9 @@ def next_meeting_on(*, initiative: Initiative, today: dt.date) -> dt.date:
     )
     if last is None:
         return today
-    return max(last.date() + dt.timedelta(weeks=initiative.meeting_weeks), today)
+    # The local date: a late-evening meeting is stored on the next day in UTC.
+    held_on = timezone.localdate(last)
+    return max(held_on + dt.timedelta(weeks=initiative.meeting_weeks), today)
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,8 @@ def meeting_times(
         return [], silent
     choices = []
     for slot in find_times(people, duration_minutes=minutes, top=top):
+        if slot.attendance == 0:
+            continue  # a time nobody can come to is no suggestion
         days_ahead = (slot.weekday - from_day.weekday()) % 7
         choices.append(
             TimeChoice(

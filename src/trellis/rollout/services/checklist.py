@@ -46,6 +46,7 @@ EVIDENCE_TYPES = {
 }
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 MAX_NOTE = 10_000
+MAX_DESCRIPTION = 500
 
 
 def can_update(user: User, item: ChecklistItem) -> bool:
@@ -169,14 +170,14 @@ def evidence_add(
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError as error:
             raise ValidationError({"url": "Give a web address starting with https://."}) from error
-        evidence.url, evidence.text = url, text[:500]
+        evidence.url, evidence.text = url, _description(text)
     elif kind == EvidenceKind.FILE:
         if upload is None:
             raise ValidationError({"file": "Choose the file to attach."})
         check_upload(upload, field="file", label="The file", types=EVIDENCE_TYPES,
                      max_bytes=EVIDENCE_MAX_BYTES)  # fmt: skip
         evidence.filename = (upload.name or "evidence")[-200:]
-        evidence.text = text[:500]
+        evidence.text = _description(text)
         evidence.file.save(evidence.filename, upload, save=False)
     else:
         raise ValidationError({"kind": "Choose a note, a link or a file."})
@@ -184,6 +185,13 @@ def evidence_add(
     audit_record(actor=actor, action="rollout.evidence_added", target=evidence,
                  changes={"question": [None, item.pk], "kind": [None, kind]})  # fmt: skip
     return evidence
+
+
+def _description(text: str) -> str:
+    # Refused rather than cut short: a shortened description would be a silent partial write.
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError({"text": f"Keep the description under {MAX_DESCRIPTION} characters."})
+    return text
 
 
 @transaction.atomic

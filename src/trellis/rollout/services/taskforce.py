@@ -30,6 +30,7 @@ from trellis.rollout.models import (
     MeetingStatus,
     TaskforceMember,
 )
+from trellis.rollout.selectors.taskforce import members_on
 
 MEMBER_FIELDS = ("staff", "seat", "school", "required", "availability", "joined_on")
 MEETING_FIELDS = ("starts_at", "minutes", "location", "agenda")
@@ -51,6 +52,8 @@ def _check_availability(text: str) -> str:
 
 
 def _check_member(member: TaskforceMember, initiative: Initiative) -> None:
+    if member.staff_id is None:
+        raise ValidationError({"staff": "Choose who joins the taskforce."})
     staff: Staff = member.staff
     errors: dict[str, str] = {}
     if staff.district_id != initiative.district_id:
@@ -83,7 +86,9 @@ def member_save(
     if member is None:
         member = TaskforceMember(district_id=initiative.district_id, initiative=initiative)
     before = {} if made else snapshot(member, MEMBER_FIELDS)
-    assign_fields(member, {"joined_on": timezone.localdate(), **data}, MEMBER_FIELDS)
+    # A new member joins today unless told otherwise; an edit keeps the date they joined.
+    defaults = {"joined_on": timezone.localdate()} if made else {}
+    assign_fields(member, {**defaults, **data}, MEMBER_FIELDS)
     _check_member(member, initiative)
     save_validated(member)
     audit_record(
@@ -122,14 +127,6 @@ def member_leave(*, member: TaskforceMember, on: dt.date, actor: User) -> Taskfo
 
 
 # --- Meetings -------------------------------------------------------------------------------
-
-
-def _current_members(initiative: Initiative, on: dt.date) -> list[TaskforceMember]:
-    return [
-        m
-        for m in initiative.taskforce.select_related("staff")
-        if m.joined_on <= on and (m.left_on is None or m.left_on >= on)
-    ]
 
 
 @transaction.atomic
@@ -180,7 +177,7 @@ def meeting_record(
         meeting.status != MeetingStatus.HELD
     ):
         raise ValidationError("A cancelled meeting cannot be recorded; plan it again first.")
-    members = _current_members(meeting.initiative, timezone.localtime(meeting.starts_at).date())
+    members = members_on(initiative=meeting.initiative, on=timezone.localdate(meeting.starts_at))
     if not members:
         raise ValidationError("Nobody was on the taskforce on that date, so there is no one to "
                               "record as present.")  # fmt: skip
@@ -272,6 +269,8 @@ def action_close(*, action: Action, done: bool, actor: User) -> Action:
     """Mark an action done (or open again): its owner or a rollout manager."""
     if action.owner.user_id != actor.pk and not policy.can(actor, policy.ROLLOUT_MANAGE, action):
         raise PermissionDenied("Only the action's owner or a rollout manager can close it.")
+    if done == (action.done_on is not None):
+        raise ValidationError("This action is already done." if done else "This action is open.")
     before = action.done_on
     action.done_on = timezone.localdate() if done else None
     action.save(update_fields=["done_on"])
