@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from trellis.core.models import District, User
 from trellis.core.schoolyear import validate_school_year
@@ -227,7 +228,8 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Taskforce meeting {self.starts_at:%Y-%m-%d}"
+        # The district's date, not UTC's: an evening meeting is not the next day.
+        return f"Taskforce meeting {timezone.localtime(self.starts_at):%Y-%m-%d}"
 
 
 class Attendance(models.Model):
@@ -258,7 +260,8 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["done_on", "due_on", "id"]
+        # Open actions first on both databases (PostgreSQL sorts empty dates last by default).
+        ordering = [F("done_on").asc(nulls_first=True), "due_on", "id"]
         indexes = [models.Index(fields=["district", "initiative", "due_on"], name="action_idx")]
 
     def __str__(self) -> str:

@@ -96,7 +96,7 @@ def comms(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def comms_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    _, _, initiative = initiative_for(request, pk)
+    _, _, initiative = initiative_for(request, pk, policy.EXPORT)
     filters = CommsFilterForm(request.GET).filters()
     plan = selectors.communication_list(initiative=initiative, **filters)
     return export_response(
@@ -181,7 +181,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def feedback_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    _, _, initiative = initiative_for(request, pk)
+    _, _, initiative = initiative_for(request, pk, policy.EXPORT)
     return export_response(
         fmt=fmt,
         stem=f"feedback-sessions-{initiative.pk}",

@@ -93,7 +93,7 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def reviews_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    _, _, initiative = initiative_for(request, pk)
+    _, _, initiative = initiative_for(request, pk, policy.EXPORT)
     return export_response(
         fmt=fmt,
         stem=f"content-reviews-{initiative.pk}",
@@ -158,7 +158,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponseBase:
-    _, _, review = _review_for(request, pk)
+    _, user, review = _review_for(request, pk)
+    policy.require(user, policy.EXPORT, review)
     if table == "committee":
         header = ["Member", "Staff id", "School", "Cells scored", "Cells on the sheet"]
         rows: Any = (
