@@ -21,6 +21,8 @@ from trellis.rollout.models import (
     SchoolVision,
     VisionStatus,
 )
+from trellis.rollout.services import cohorts as plan
+from trellis.rollout.services import initiative as services
 from trellis.rollout.services.cohorts import volunteer_add
 from trellis.rollout.tests.test_plan import year
 
@@ -198,3 +200,69 @@ def test_vision_school_tailoring_three_cohorts_with_the_suggested_pilot_and_amne
     page.goto(f"/rollout/{initiative.pk}/board/")
     expect(heading(page)).to_contain_text("the plan on one page")
     assert_accessible(page, axe)
+
+
+@pytest.mark.browser
+def test_every_initiative_and_plan_page_passes_axe_for_a_manager_and_a_teacher(
+    transactional_db, live_server, context: BrowserContext, page: Page, axe: Axe, alice, bob,
+    district,
+):  # fmt: skip
+    schools, teachers = district
+    initiative = services.initiative_create(district=schools[0].district, actor=alice.user, data={
+        "name": "Every classroom", "approaches": ["blended"], "first_year": year(-1),
+        "last_year": year(1)})  # fmt: skip
+    draft = services.vision_draft_save(initiative=initiative, statement="Every child.",
+                                       pillars=[{"title": "Agency", "description": ""}],
+                                       actor=alice.user)  # fmt: skip
+    services.vision_publish(version=draft, actor=alice.user)
+    pilot = plan.phase_save(
+        initiative=initiative,
+        actor=alice.user,
+        data={"name": "Pilot", "school_year": year(-1), "target_share": 10, "is_pilot": True},
+    )
+    cohort = plan.cohort_save(
+        initiative=initiative,
+        actor=alice.user,
+        data={"name": "Pilot cohort", "phase": pilot, "notes": ""},
+    )
+    plan.members_add(cohort=cohort, staff=teachers[::10], source="assigned", actor=alice.user)
+    volunteer_add(initiative=initiative, staff=teachers[1], actor=alice.user,
+                  grade_band=GradeBand.K2, content_area=AcademicSubject.ELA)  # fmt: skip
+    StaffFactory(district=schools[0].district, school=schools[0], user=bob.user)
+    pages = [f"/rollout/{initiative.pk}/{p}" for p in (
+        "", "vision/", "vision/1/", "plan/", "progress/", "amnesty/", "volunteers/", "board/",
+        f"vision/schools/{schools[1].pk}/")]  # fmt: skip
+    manager_pages = [
+        f"/rollout/{initiative.pk}/{p}"
+        for p in (
+            "edit/",
+            "vision/draft/",
+            "plan/phases/new/",
+            f"plan/phases/{pilot.pk}/edit/",
+            "plan/cohorts/new/",
+            f"plan/cohorts/{cohort.pk}/edit/",
+        )
+    ] + [
+        "/rollout/new/",
+        f"/rollout/cohorts/{cohort.pk}/",
+        f"/rollout/cohorts/{cohort.pk}/suggest/",
+    ]
+    for persona, paths in (
+        (alice, ["/rollout/", *pages, *manager_pages]),
+        (
+            bob,
+            [
+                "/rollout/",
+                *pages,
+                f"/rollout/cohorts/{cohort.pk}/",
+                f"/rollout/{initiative.pk}/volunteer/",
+            ],
+        ),
+    ):
+        context.clear_cookies()
+        sign_in_with_session(context, persona, live_server.url)
+        for path in paths:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            expect(heading(page)).to_be_visible()
+            assert_accessible(page, axe)

@@ -494,3 +494,8 @@ def test_conflicts_are_found_in_every_chunk_of_a_long_list(
     services.members_add(cohort=blue, staff=people[:7], source=MemberSource.ASSIGNED,
                          actor=alice.user)  # fmt: skip
     assert Amnesty.objects.filter(staff__in=people).count() == 8
+
+
+def test_someone_without_a_staff_record_is_told_they_cannot_volunteer(alice, now_initiative):
+    response = alice.client().get(reverse("rollout:volunteer", args=[now_initiative.pk]))
+    assert response.status_code == 403

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -367,11 +367,11 @@ def _volunteer(request: HttpRequest, form: Any, initiative: Initiative, staff: S
 def volunteer_me(request: HttpRequest, pk: int) -> HttpResponse:
     district, user, initiative = initiative_for(request, pk)
     me = staff_of_user(district=district, user=user)
-    form = VolunteerForm(request.POST or None, district=district, for_someone=False,
-                         initial={"content_area": me.academic_subject if me else ""})  # fmt: skip
     if me is None:
-        form.add_error(None, "Only staff with a record in this district can volunteer.")
-    elif (
+        raise PermissionDenied("Only staff with a record in this district can volunteer.")
+    form = VolunteerForm(request.POST or None, district=district, for_someone=False,
+                         initial={"content_area": me.academic_subject})  # fmt: skip
+    if (
         request.method == "POST"
         and form.is_valid()
         and _volunteer(request, form, initiative, me, user)
