@@ -26,7 +26,7 @@ from trellis.coaching.forms import (
 from trellis.coaching.models import Interaction, Relationship
 from trellis.core import policy
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.org.selectors import staff_get, staff_of_user
@@ -118,15 +118,10 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.record_access(user, relationship)
     page = paginate(
         selectors.log_entries(relationship=relationship),
-        _page_number(request),
+        page_number(request),
         per_page=20,
     )
     return render(request, "coaching/relationship.html", _log_context(user, relationship, page))
-
-
-def _page_number(request: HttpRequest) -> int | None:
-    value = request.GET.get("page", "")
-    return int(value) if value.isdigit() else None
 
 
 def _log_context(user: User, relationship: Relationship, page: Any, **extra: Any) -> Any:
@@ -300,7 +295,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     result = selectors.summary(
         district=district, school_year=_year(form), school=form.cleaned_data.get("school")
     )
-    page = paginate(result.rows, _page_number(request))  # type: ignore[arg-type]
+    page = paginate(result.rows, page_number(request))  # type: ignore[arg-type]
     context = {"form": form, "summary": result, "page": page, "crumbs": _crumbs(("Counts", None))}
     return render(request, "coaching/summary.html", context)
 
@@ -331,7 +326,7 @@ def caseloads(request: HttpRequest) -> HttpResponse:
     district, _ = require_district(request, policy.COACHING_MANAGE)
     form = _year_form(request, district, with_school=False)
     year = _year(form)
-    page = paginate(selectors.caseloads(district=district, school_year=year), _page_number(request))
+    page = paginate(selectors.caseloads(district=district, school_year=year), page_number(request))
     minutes = selectors.coach_minutes(
         district=district, school_year=year, coach_ids=[c.pk for c in page.object_list]
     )
@@ -394,7 +389,7 @@ def caseload(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "load": load,
         "own": own,
-        "page": paginate(load.teachers, _page_number(request)),
+        "page": paginate(load.teachers, page_number(request)),
         "form": form,
         "crumbs": _crumbs(("Caseload", None)),
     }

@@ -47,7 +47,7 @@ from trellis.rollout.models import (
     Seat,
     TaskforceMember,
 )
-from trellis.rollout.selectors.cohorts import pilot_suggestion
+from trellis.rollout.selectors.cohorts import pilot_suggestion, teachers_not_started
 from trellis.rollout.selectors.providers import results
 from trellis.rollout.services import checklist, comms, initiative, providers, taskforce
 from trellis.rollout.services import cohorts as plan
@@ -186,7 +186,7 @@ def _maple_rollout(district: District, mv: Initiative, actor: User) -> int:
                      actor=actor, joined_on=_day(_year(-1), 8, 15))  # fmt: skip
     everyone = plan.cohort_save(initiative=mv, actor=actor, coaches=coaches, data={
         "name": "Everyone else", "phase": last, "notes": "All remaining teachers."})  # fmt: skip
-    rest = plan.teachers_not_started(initiative=mv)
+    rest = teachers_not_started(initiative=mv)
     plan.members_add(cohort=everyone, staff=rest, source=MemberSource.ASSIGNED, actor=actor,
                      joined_on=_day(_year(0), 8, 15))  # fmt: skip
     # A second-cohort teacher withdrew at midyear: their amnesty year stands.

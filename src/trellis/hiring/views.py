@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.tenancy import require_district
 from trellis.hiring import reports, selectors, services
 from trellis.hiring.forms import (
@@ -50,11 +50,6 @@ def _manage(request: HttpRequest) -> tuple[Any, Any]:
     return require_district(request, policy.HIRING_MANAGE)
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() else 1
-
-
 # --- Home, postings -------------------------------------------------------------------------
 
 
@@ -68,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         opens_on__lte=timezone.localdate(), closes_on__gte=timezone.localdate()
     )
     context = {
-        "page": paginate(postings, _page_number(request)),
+        "page": paginate(postings, page_number(request)),
         "to_score": to_score,
         "staff_postings": staff_postings,
         "manager": selectors.is_manager(user, district),

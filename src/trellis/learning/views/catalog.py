@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trellis.core import policy
 from trellis.core.audit import audit_record
-from trellis.core.forms import ListQueryForm, add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.forms import add_service_errors
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.schoolyear import school_year_of
 from trellis.core.tenancy import require_district
@@ -65,11 +65,6 @@ def _manages(user: User, district: District) -> bool:
     return policy.can(user, MANAGE, district)
 
 
-def _page_number(request: HttpRequest) -> int | None:
-    form = ListQueryForm({"page": request.GET.get("page", "")})
-    return form.cleaned_data["page"] if form.is_valid() else None
-
-
 # --- The learning home and the catalog ------------------------------------------------------
 
 
@@ -78,7 +73,7 @@ def _page_number(request: HttpRequest) -> int | None:
 def home(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions for everyone, with the viewer's own place in each."""
     district, user = require_district(request, policy.VIEW)
-    page = paginate(selectors.session_list(district=district, upcoming=True), _page_number(request))
+    page = paginate(selectors.session_list(district=district, upcoming=True), page_number(request))
     me = staff_of_user(district=district, user=user)
     mine = selectors.enrolments_of(staff=me, sessions=page.object_list) if me else {}
     coverage = selectors.element_coverage(district=district) if _manages(user, district) else []
@@ -136,7 +131,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = selectors.session_list(district=district, activity=activity, latest_first=True)
     context = {
         "activity": activity,
-        "page": paginate(sessions, _page_number(request)),
+        "page": paginate(sessions, page_number(request)),
         "today": selectors.today(),
         "crumbs": _crumbs(("Catalog", reverse("learning:activities")), (activity.title, None)),
     }
@@ -462,7 +457,7 @@ def _learning_page(
             school_year=year,
             upcoming=list(selectors.staff_enrolments(staff=staff, upcoming=True)),
             past=paginate(
-                selectors.staff_enrolments(staff=staff, upcoming=False), _page_number(request)
+                selectors.staff_enrolments(staff=staff, upcoming=False), page_number(request)
             ),
             hours=selectors.hours_for(district=district, people=[staff], school_year=year)[0],
             certifications=[progress[c.pk] for c in candidacies],

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trellis.core import policy
 from trellis.core.audit import audit_record
-from trellis.core.forms import ListQueryForm, add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.forms import add_service_errors
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.navigation import staff_notes
 from trellis.core.schoolyear import validate_school_year
@@ -109,7 +109,7 @@ def _render_plan(
     people = [staff.pk]
     if access.is_self:
         evaluated = selectors.evaluatees(district=district, user=user, me=access.me)
-        context["evaluated"] = paginate(evaluated, _page(request))
+        context["evaluated"] = paginate(evaluated, page_number(request))
         people += [p.pk for p in context["evaluated"].object_list]
     # Notes other areas keep on these people, such as a year of evaluation amnesty.
     notes = staff_notes(district.pk, people)
@@ -119,11 +119,6 @@ def _render_plan(
             (p, notes.get(p.pk, [])) for p in context["evaluated"].object_list
         ]
     return render(request, "learning/plans/plan.html", context)
-
-
-def _page(request: HttpRequest) -> int:
-    form = ListQueryForm(request.GET)
-    return (form.cleaned_data["page"] if form.is_valid() else None) or 1
 
 
 @login_required
@@ -276,7 +271,7 @@ def plan_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def plc_list(request: HttpRequest) -> HttpResponse:
     district, user = require_district(request, policy.VIEW)
     plcs = selectors.plc_list(district=district, user=user)
-    context = {"page": paginate(plcs, _page(request)), "crumbs": [("PLCs", None)]}
+    context = {"page": paginate(plcs, page_number(request)), "crumbs": [("PLCs", None)]}
     return render(request, "learning/plans/plc_list.html", context)
 
 
@@ -333,7 +328,7 @@ def plc_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": [("PLCs", reverse("learning:plcs")), (plc.name, None)],
     }
     if access.can_read:
-        context["meetings"] = paginate(selectors.meeting_list(plc=plc), _page(request))
+        context["meetings"] = paginate(selectors.meeting_list(plc=plc), page_number(request))
     if access.can_edit:
         context["next_on"] = selectors.next_meeting_on(plc=plc)
     return render(request, "learning/plans/plc_detail.html", context)
@@ -514,7 +509,10 @@ def _track_crumbs(*extra: tuple[str, str | None]) -> Crumbs:
 def track_list(request: HttpRequest) -> HttpResponse:
     district, _ = require_district(request, policy.LEARNING_MANAGE)
     tracks = selectors.track_list(district=district)
-    context = {"tracks": paginate(tracks, _page(request)), "crumbs": [("Onboarding tracks", None)]}
+    context = {
+        "tracks": paginate(tracks, page_number(request)),
+        "crumbs": [("Onboarding tracks", None)],
+    }
     return render(request, "learning/plans/track_list.html", context)
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
-from trellis.core.api import StrictSchema, api_district, api_user, body_ref
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user, body_ref
 from trellis.core.models import District
 from trellis.core.schoolyear import validate_school_year
 from trellis.org.models import AcademicSubject, Staff
@@ -86,7 +86,7 @@ class PlanOut(Schema):
 class CohortIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     phase_id: int
-    coach_ids: list[int] = Field(default_factory=list, max_length=500)
+    coach_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     notes: str = Field("", max_length=5_000)
 
 
@@ -110,7 +110,7 @@ class MemberOut(Schema):
 
 
 class MembersIn(StrictSchema):
-    staff_ids: list[int] = Field(min_length=1, max_length=services.ADD_LIMIT)
+    staff_ids: list[RecordId] = Field(min_length=1, max_length=services.ADD_LIMIT)
     source: MemberSource
     accept_left_out: bool = Field(
         False, description="Save a pilot that leaves out a school (the warning was read)."
@@ -185,7 +185,10 @@ class ProgressOut(Schema):
 
 
 def _staff(district: District, ids: list[int], field: str) -> list[Staff]:
-    found = {s.pk: s for s in Staff.objects.filter(district=district, pk__in=ids)}
+    found: dict[int, Staff] = {}
+    for start in range(0, len(ids), services.ID_CHUNK):  # SQLite's parameter limit
+        chunk = ids[start : start + services.ID_CHUNK]
+        found |= {s.pk: s for s in Staff.objects.filter(district=district, pk__in=chunk)}
     for index, pk in enumerate(ids):
         if pk not in found:
             raise ValidationError({f"{field}.{index}": f"No staff member with id {pk} here."})
@@ -225,7 +228,7 @@ def phase_create(request: HttpRequest, initiative_id: int, payload: PhaseIn) -> 
 @router.patch("/rollout/phases/{phase_id}", response=PhaseOut)
 def phase_update(request: HttpRequest, phase_id: int, payload: PhasePatch) -> Any:
     district = api_district(request, policy.ROLLOUT_MANAGE)
-    phase = body_ref(Phase, district, phase_id, "phase_id", "phase")
+    phase = selectors.phase_of_district(district=district, pk=phase_id)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     return services.phase_save(
         initiative=phase.initiative, phase=phase, data=data, actor=api_user(request)

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from trellis.core.api import StrictSchema, api_district, api_user
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user
 from trellis.core.models import District
 from trellis.org.models import Staff
 from trellis.org.selectors import staff_of_user
@@ -122,7 +122,7 @@ class ReviewIn(StrictSchema):
     title: str = Field(max_length=200)
     school_year: str = Field(pattern=YEAR_PATTERN, examples=["2026-27"])
     content_area: str = Field("", description="An academic subject code, or empty for several.")
-    committee_ids: list[int] = Field(
+    committee_ids: list[RecordId] = Field(
         max_length=500, description="Staff ids (numeric) of the committee."
     )
     criteria: list[CriterionIn] | None = Field(

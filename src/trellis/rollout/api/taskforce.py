@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
-from trellis.core.api import StrictSchema, api_district, api_user
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user
 from trellis.core.models import District
 from trellis.org.models import School, Staff
 from trellis.rollout.models import Initiative, Meeting, MeetingStatus, Seat
@@ -79,7 +79,7 @@ class MeetingIn(StrictSchema):
 
 
 class RecordIn(StrictSchema):
-    present_ids: list[int] = Field(
+    present_ids: list[RecordId] = Field(
         max_length=500, description="Taskforce member ids (not staff ids) of those who came."
     )
     notes: str = Field("", max_length=services.MAX_TEXT)

@@ -36,7 +36,9 @@ class InitiativeForm(forms.ModelForm[Initiative]):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        years = year_choices()
+        # An initiative that began long ago keeps its own years among the choices.
+        own = {self.instance.first_year, self.instance.last_year} - {""}
+        years = sorted(set(year_choices()) | {(y, y) for y in own})
         self.fields["first_year"].choices = years  # type: ignore[attr-defined]
         self.fields["last_year"].choices = years  # type: ignore[attr-defined]
         grants = FundingSource.objects.filter(district=district, kind=SourceKind.GRANT)

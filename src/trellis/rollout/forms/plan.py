@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -9,47 +8,10 @@ from django.db.models import QuerySet
 from trellis.core.forms import PlainSelectsMixin
 from trellis.core.models import District
 from trellis.core.schoolyear import school_years_between
+from trellis.learning.forms_plans import StaffIdsField, staff_multiple_field
 from trellis.org.models import AcademicSubject, School, Staff, StaffClassification
 from trellis.roles.forms import staff_field
 from trellis.rollout.models import GradeBand, Initiative, MemberSource, Phase
-
-SELECT_LIMIT = 500  # beyond this many people a list is unusable; type staff ids instead
-_SPLIT = re.compile(r"[\s,;]+")
-
-
-class StaffIdsField(forms.CharField):
-    """Staff ids typed or pasted, one a line (or separated by commas): every unknown id is
-    named, and nothing is accepted until all are known."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def __init__(self, *args: Any, queryset: QuerySet[Staff] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.queryset = queryset if queryset is not None else Staff.objects.none()
-
-    def clean(self, value: Any) -> list[Staff]:
-        text = super().clean(value)
-        ids = list(dict.fromkeys(p for p in _SPLIT.split(text or "") if p))
-        found = {s.staff_unique_id: s for s in self.queryset.filter(staff_unique_id__in=ids)}
-        if unknown := [i for i in ids if i not in found]:
-            shown = ", ".join(unknown[:10]) + (
-                f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-            )
-            raise forms.ValidationError(f"No current staff member has these staff ids: {shown}.")
-        return [found[i] for i in ids]
-
-
-def staff_many_field(label: str, queryset: QuerySet[Staff], required: bool = False) -> forms.Field:
-    """Checkboxes of people for a short list, staff ids in a box for a long one."""
-    if queryset.count() <= SELECT_LIMIT:
-        return forms.ModelMultipleChoiceField(
-            queryset=queryset.select_related("school"), label=label, required=required,
-            widget=forms.CheckboxSelectMultiple,
-        )  # fmt: skip
-    return StaffIdsField(
-        queryset=queryset, label=label, required=required,
-        help_text="Their staff ids, one a line, as on the staff list.",
-    )  # fmt: skip
 
 
 class PhaseForm(forms.ModelForm[Phase]):
@@ -86,8 +48,8 @@ class CohortForm(forms.Form):
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = initiative.phases.all()  # type: ignore[attr-defined]
-        self.fields["coaches"] = staff_many_field(
-            "Coaches for this cohort", coach_queryset(initiative.district)
+        self.fields["coaches"] = staff_multiple_field(
+            coach_queryset(initiative.district), "Coaches for this cohort"
         )
         self.fields[
             "coaches"
@@ -140,7 +102,7 @@ class SuggestionForm(forms.Form):
 
     def clean_staff(self) -> list[int]:
         parts = [p for p in (self.cleaned_data["staff"] or "").split(",") if p]
-        if not parts or not all(p.isdigit() for p in parts):
+        if not parts or not all(p.isascii() and p.isdigit() and len(p) <= 18 for p in parts):
             raise forms.ValidationError("The suggestion was lost; ask for it again.")
         return [int(p) for p in parts]
 

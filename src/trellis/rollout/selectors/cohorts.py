@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,6 +79,10 @@ def phase_get(*, initiative: Initiative, pk: int) -> Phase:
     return get_object_or_404(Phase, initiative=initiative, pk=pk)
 
 
+def phase_of_district(*, district: District, pk: int) -> Phase:
+    return get_object_or_404(Phase.objects.select_related("initiative"), district=district, pk=pk)
+
+
 def cohort_get(*, district: District, pk: int) -> Cohort:
     return get_object_or_404(
         Cohort.objects.select_related("phase", "initiative"), district=district, pk=pk
@@ -136,20 +140,24 @@ class Plan:
         return self.teachers - (self.phases[-1].implementing if self.phases else 0)
 
 
+# Counted against the district's current teachers, so members who left count nowhere.
+CURRENT_MEMBER = Q(
+    members__status=MemberStatus.ACTIVE,
+    members__staff__is_active=True,
+    members__staff__classification=StaffClassification.TEACHER,
+)
+
+
 def _cohort_rows(initiative: Initiative) -> dict[int, list[CohortRow]]:
     cohorts = (
         Cohort.objects.filter(initiative=initiative)
         .select_related("phase")
         .annotate(
-            n_active=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
+            n_active=Count("members", filter=CURRENT_MEMBER, distinct=True),
             n_withdrawn=Count(
                 "members", filter=Q(members__status=MemberStatus.WITHDRAWN), distinct=True
             ),
-            n_schools=Count(
-                "members__staff__school",
-                filter=Q(members__status=MemberStatus.ACTIVE),
-                distinct=True,
-            ),
+            n_schools=Count("members__staff__school", filter=CURRENT_MEMBER, distinct=True),
             n_coaches=Count("coaches", distinct=True),
         )
         .order_by("phase__school_year", "name", "pk")
@@ -181,6 +189,27 @@ def pilot_covered(phase: Phase) -> set[int]:
         .values_list("staff__school_id", flat=True)
         .distinct()
     )
+
+
+def pilot_left_out(phase: Phase, adding: Iterable[Staff] = ()) -> dict[int, str]:
+    """Schools with teachers that the pilot phase's active members (plus ``adding``) miss."""
+    covered = pilot_covered(phase) | {s.school_id for s in adding}
+    schools = teaching_schools(district_id=phase.district_id)
+    return {pk: name for pk, name in schools.items() if pk not in covered}
+
+
+def teachers_not_started(*, initiative: Initiative, school: School | None = None) -> list[Staff]:
+    """Current teachers in no active cohort of the initiative (optionally of one school)."""
+    busy = CohortMember.objects.filter(
+        cohort__initiative=initiative, status=MemberStatus.ACTIVE
+    ).values("staff_id")
+    qs = Staff.objects.filter(
+        district_id=initiative.district_id, is_active=True,
+        classification=StaffClassification.TEACHER,
+    ).exclude(pk__in=busy)  # fmt: skip
+    if school is not None:
+        qs = qs.filter(school=school)
+    return list(qs.order_by("pk"))
 
 
 def rollout_plan(*, initiative: Initiative) -> Plan:
@@ -225,8 +254,7 @@ def _pilot_checks(plan: Plan) -> list[Check]:
     ]
     if size == 0:
         return checks
-    left_out = {pk: n for pk, n in plan.schools_with_teachers.items()
-                if pk not in pilot_covered(pilot.phase)}  # fmt: skip
+    left_out = pilot_left_out(pilot.phase)
     if not left_out:
         checks.append(Check(OK, f"The pilot reaches all {len(plan.schools_with_teachers)} "
                             "schools."))  # fmt: skip
@@ -291,7 +319,12 @@ def volunteer_pool(*, initiative: Initiative) -> QuerySet[Volunteer]:
         cohort__initiative=initiative, status=MemberStatus.ACTIVE
     ).values("staff_id")
     return (
-        Volunteer.objects.filter(district_id=initiative.district_id, initiative=initiative)
+        Volunteer.objects.filter(
+            district_id=initiative.district_id,
+            initiative=initiative,
+            staff__is_active=True,
+            staff__classification=StaffClassification.TEACHER,
+        )
         .exclude(staff_id__in=busy)
         .select_related("staff", "staff__school")
         .order_by("volunteered_at", "pk")
@@ -318,7 +351,7 @@ def my_part(*, initiative: Initiative, staff: Staff) -> dict[str, object]:
     return {
         "membership": CohortMember.objects.filter(cohort__initiative=initiative, staff=staff)
         .select_related("cohort__phase")
-        .order_by("-status", "phase__school_year")
+        .order_by("status", "phase__school_year")  # "active" sorts before "withdrawn"
         .first(),
         "amnesty": Amnesty.objects.filter(initiative=initiative, staff=staff).first(),
         "volunteer": Volunteer.objects.filter(initiative=initiative, staff=staff).first(),

@@ -178,12 +178,14 @@ def evidence_add(
                      max_bytes=EVIDENCE_MAX_BYTES)  # fmt: skip
         evidence.filename = (upload.name or "evidence")[-200:]
         evidence.text = _description(text)
-        evidence.file.save(evidence.filename, upload, save=False)
     else:
         raise ValidationError({"kind": "Choose a note, a link or a file."})
     save_validated(evidence, exclude=["file"])
     audit_record(actor=actor, action="rollout.evidence_added", target=evidence,
                  changes={"question": [None, item.pk], "kind": [None, kind]})  # fmt: skip
+    if upload is not None and kind == EvidenceKind.FILE:
+        # Stored last, once everything that could refuse the evidence has passed.
+        evidence.file.save(evidence.filename, upload, save=True)
     return evidence
 
 

@@ -26,7 +26,7 @@ from trellis.core.audit import audit_record, diff, snapshot
 from trellis.core.models import User
 from trellis.core.schoolyear import school_year_bounds
 from trellis.core.writes import assign_fields, save_validated
-from trellis.org.models import AcademicSubject, School, Staff, StaffClassification
+from trellis.org.models import AcademicSubject, Staff, StaffClassification
 from trellis.rollout.models import (
     Amnesty,
     Cohort,
@@ -38,7 +38,7 @@ from trellis.rollout.models import (
     Phase,
     Volunteer,
 )
-from trellis.rollout.selectors.cohorts import pilot_covered, teaching_schools
+from trellis.rollout.selectors.cohorts import pilot_left_out
 
 M = MemberStatus
 MEMBER_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -116,6 +116,9 @@ def phase_save(
     made = phase is None
     if phase is None:
         phase = Phase(district_id=initiative.district_id, initiative=initiative)
+    else:
+        # As saved, not as a bound form may already have changed it: the year decides amnesty.
+        phase = Phase.objects.select_for_update().get(pk=phase.pk, initiative=initiative)
     before = {} if made else snapshot(phase, PHASE_FIELDS)
     old_year = phase.school_year
     assign_fields(phase, data, PHASE_FIELDS)
@@ -266,13 +269,6 @@ def _active_membership(initiative: Initiative, staff_id: int) -> CohortMember | 
     )
 
 
-def pilot_left_out(phase: Phase, adding: Iterable[Staff] = ()) -> dict[int, str]:
-    """Schools with teachers that the pilot phase's active members (plus ``adding``) miss."""
-    covered = pilot_covered(phase) | {s.school_id for s in adding}
-    schools = teaching_schools(district_id=phase.district_id)
-    return {pk: name for pk, name in schools.items() if pk not in covered}
-
-
 def _check_new_members(cohort: Cohort, staff: Sequence[Staff]) -> None:
     """Every problem with every teacher at once, so the person fixes the list in one go."""
     problems: list[str] = []
@@ -320,6 +316,9 @@ def members_add(
     accepted (``accept_left_out``); the accepted schools are recorded on the cohort.
     ``joined_on`` (default today) records a rollout that began before the district used us."""
     _manage(actor, cohort)
+    # The initiative's row first: two additions at once in different phases could otherwise
+    # both pass the one-active-cohort check for the same teacher.
+    Initiative.objects.select_for_update().get(pk=cohort.initiative_id)
     cohort = Cohort.objects.select_for_update().select_related("phase").get(pk=cohort.pk)
     if not staff:
         raise ValidationError({"staff": "Choose at least one teacher to add."})
@@ -353,7 +352,15 @@ def members_add(
 def _accept_left_out(
     cohort: Cohort, left_out: Mapping[int, str], accepted: bool, actor: User
 ) -> None:
-    if not left_out or set(left_out) <= set(cohort.schools_left_out):
+    # A gap accepted for any of the pilot's cohorts is accepted for the pilot.
+    accepted_before = {
+        pk
+        for schools in Cohort.objects.filter(phase_id=cohort.phase_id).values_list(
+            "schools_left_out", flat=True
+        )
+        for pk in schools
+    }
+    if not left_out or set(left_out) <= accepted_before:
         return
     if not accepted:
         names = ", ".join(left_out.values())
@@ -370,26 +377,13 @@ def _accept_left_out(
                  changes={"schools_left_out": [None, list(left_out.values())]})  # fmt: skip
 
 
-def teachers_not_started(*, initiative: Initiative, school: School | None = None) -> list[Staff]:
-    """Current teachers in no active cohort of the initiative (optionally of one school)."""
-    busy = CohortMember.objects.filter(
-        cohort__initiative=initiative, status=MemberStatus.ACTIVE
-    ).values("staff_id")
-    qs = Staff.objects.filter(
-        district_id=initiative.district_id, is_active=True,
-        classification=StaffClassification.TEACHER,
-    ).exclude(pk__in=busy)  # fmt: skip
-    if school is not None:
-        qs = qs.filter(school=school)
-    return list(qs.order_by("pk"))
-
-
 @transaction.atomic
 def member_transition(
     *, member: CohortMember, to: str, actor: User, reason: str = "", on: dt.date | None = None
 ) -> CohortMember:
     """Withdraw a teacher from their cohort, or take a withdrawal back."""
     _manage(actor, member.cohort)
+    Initiative.objects.select_for_update().get(pk=member.cohort.initiative_id)
     member = CohortMember.objects.select_for_update().select_related("cohort").get(pk=member.pk)
     if to not in MEMBER_TRANSITIONS.get(member.status, frozenset()):
         raise ValidationError({"status": f"A member who is {member.get_status_display().lower()} "
@@ -448,13 +442,15 @@ def amnesty_refresh(*, initiative: Initiative, staff_ids: Sequence[int], actor: 
                                                                   staff_id__in=ids)}  # fmt: skip
     changed: dict[str, list[Any]] = {}
     new: list[Amnesty] = []
+    moved: list[Amnesty] = []
+    gone: list[int] = []
     for staff_id in dict.fromkeys(staff_ids):
         first = _first_year(memberships.get(staff_id, []))
         existing = current.get(staff_id)
         if first is None:
             if existing is not None:
                 changed[str(staff_id)] = [existing.school_year, None]
-                existing.delete()
+                gone.append(existing.pk)
             continue
         year = first.phase.school_year
         starts, ends = school_year_bounds(year)
@@ -467,8 +463,14 @@ def amnesty_refresh(*, initiative: Initiative, staff_ids: Sequence[int], actor: 
             changed[str(staff_id)] = [existing.school_year, year]
             existing.school_year, existing.cohort_id = year, first.cohort_id
             existing.starts_on, existing.ends_on = starts, ends
-            existing.save()
-    Amnesty.objects.bulk_create(new)
+            moved.append(existing)
+    # In bulk: moving a phase to another year moves every one of its teachers at once.
+    for ids in _chunks(gone):
+        Amnesty.objects.filter(pk__in=ids).delete()
+    Amnesty.objects.bulk_update(
+        moved, ["school_year", "cohort", "starts_on", "ends_on"], batch_size=ID_CHUNK
+    )
+    Amnesty.objects.bulk_create(new, batch_size=ID_CHUNK)
     if changed:
         audit_record(actor=actor, action="rollout.amnesty_recorded", target=initiative,
                      changes={"amnesty by staff id": [None, changed]})  # fmt: skip

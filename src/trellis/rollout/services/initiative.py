@@ -117,20 +117,32 @@ def parse_pillars(text: str) -> list[dict[str, str]]:
         if not line:
             continue
         title, _, description = line.partition(":")
-        title, description = title.strip(), description.strip()
-        if not title:
+        if not title.strip():
             raise ValidationError({"pillars": f"Line {number} has a description but no title."})
+        pillars.append({"title": title.strip(), "description": description.strip()})
+    return _check_pillars(pillars)
+
+
+def _check_pillars(pillars: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """What every vision's pillars must be, typed in the editor or sent to the API."""
+    cleaned = []
+    for number, pillar in enumerate(pillars, start=1):
+        title = (pillar.get("title") or "").strip()
+        if not title:
+            raise ValidationError({"pillars": f"Pillar {number} has no title."})
         if len(title) > 120:
             raise ValidationError(
-                {"pillars": f"Line {number}: a pillar's title can be at most 120 characters."}
+                {"pillars": f"Pillar {number}: a title can be at most 120 characters."}
             )
-        pillars.append({"title": title, "description": description[:500]})
-    if len(pillars) > MAX_PILLARS:
+        cleaned.append(
+            {"title": title, "description": (pillar.get("description") or "").strip()[:500]}
+        )
+    if len(cleaned) > MAX_PILLARS:
         raise ValidationError({"pillars": f"Keep it to {MAX_PILLARS} pillars at most."})
-    titles = [p["title"].lower() for p in pillars]
+    titles = [p["title"].lower() for p in cleaned]
     if len(set(titles)) != len(titles):
         raise ValidationError({"pillars": "Two pillars have the same title."})
-    return pillars
+    return cleaned
 
 
 def pillars_text(pillars: Sequence[Mapping[str, str]]) -> str:
@@ -164,6 +176,7 @@ def vision_draft_save(
     policy.require(actor, policy.ROLLOUT_MANAGE, initiative)
     Initiative.objects.select_for_update().get(pk=initiative.pk)
     statement = _check_statement(statement)
+    pillars = _check_pillars(pillars)
     draft = initiative.visions.filter(status=VisionStatus.DRAFT).first()
     made = draft is None
     if draft is None:

@@ -151,3 +151,18 @@ def test_the_vision_through_the_api(alice, bob, api_initiative, school_a):
     assert answer.status_code == 201
     schools = call(bob, f"{base}/schools").json()
     assert schools[0]["mode"] == "adopted" and schools[0]["version"] == 1
+
+
+def test_another_districts_phase_is_not_found_and_huge_ids_are_refused(
+    alice, charlie, api_initiative
+):
+    base = f"/rollout/initiatives/{api_initiative.pk}"
+    phase = call(alice, f"{base}/phases", "post", {
+        "name": "All", "school_year": year(0), "target_share": "100"}).json()  # fmt: skip
+    assert (
+        call(charlie, f"/rollout/phases/{phase['id']}", "patch", {"name": "x"}).status_code == 404
+    )
+    cohort = call(alice, f"{base}/cohorts", "post", {"name": "All", "phase_id": phase["id"]}).json()
+    response = call(alice, f"/rollout/cohorts/{cohort['id']}/members", "post", {
+        "staff_ids": [2**63], "source": "assigned"})  # fmt: skip
+    assert response.status_code == 422 and "body.payload.staff_ids.0" in fields(response)

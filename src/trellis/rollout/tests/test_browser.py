@@ -164,7 +164,7 @@ def test_vision_school_tailoring_three_cohorts_with_the_suggested_pilot_and_amne
             page.get_by_label("Teachers' staff ids").fill(ids + "\nNOPE-9")
             click_and_wait(page, "Add to Second cohort")
             expect(
-                page.get_by_text("No current staff member has these staff ids: NOPE-9")
+                page.get_by_text("No current staff member has the staff id NOPE-9")
             ).to_be_visible()
             assert_accessible(page, axe)
             page.get_by_label("Teachers' staff ids").fill(ids)

@@ -103,7 +103,7 @@ def test_the_suggestion_explains_when_the_pilot_is_too_small_for_the_schools(
 ):
     schools, teachers = four_schools
     pilot, _, _ = phases(now_initiative, alice.user)
-    services.phase_save(initiative=now_initiative, phase=pilot, actor=alice.user, data={
+    pilot = services.phase_save(initiative=now_initiative, phase=pilot, actor=alice.user, data={
         "target_share": Decimal(3)})  # fmt: skip  # 3 % of 60 is 2 teachers for 4 schools
     for school in schools:
         services.volunteer_add(initiative=now_initiative, staff=teachers[school.pk][0],
@@ -499,3 +499,56 @@ def test_conflicts_are_found_in_every_chunk_of_a_long_list(
 def test_someone_without_a_staff_record_is_told_they_cannot_volunteer(alice, now_initiative):
     response = alice.client().get(reverse("rollout:volunteer", args=[now_initiative.pk]))
     assert response.status_code == 403
+
+
+def test_editing_a_phase_on_its_page_starts_from_it_and_moves_its_teachers_amnesty(
+    alice, now_initiative, four_schools
+):
+    _, teachers = four_schools
+    pilot, second, everyone = phases(now_initiative, alice.user)
+    red = cohort(now_initiative, second, alice.user, "Red")
+    person = next(iter(teachers.values()))[0]
+    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED,
+                         actor=alice.user)  # fmt: skip
+    services.phase_delete(phase=everyone, actor=alice.user)
+    client = alice.client()
+    # the pilot's edit form shows it as saved, not a new phase's defaults
+    url = reverse("rollout:phase-edit", args=[now_initiative.pk, pilot.pk])
+    form = client.get(url).context["form"]
+    assert form["is_pilot"].value() is True and form["target_share"].value() == Decimal(10)
+    # moving the second phase a year later moves its teacher's amnesty, and the audit says so
+    url = reverse("rollout:phase-edit", args=[now_initiative.pk, second.pk])
+    response = client.post(url, {"name": "Second cohort", "school_year": year(1),
+                                 "target_share": "50", "teachers_per_coach": "20"})  # fmt: skip
+    assert response.status_code == 302
+    assert Amnesty.objects.get(staff=person).school_year == year(1)
+    event = AuditEvent.objects.filter(action="rollout.phase_changed").latest("pk")
+    assert event.changes["school_year"] == [year(0), year(1)]
+
+
+def test_a_page_number_python_calls_a_digit_is_not_a_500(alice, now_initiative):
+    for value in ("²", "٣", "9" * 30, "-1", "abc"):
+        url = reverse("rollout:amnesty", args=[now_initiative.pk]) + f"?page={value}"
+        assert alice.client().get(url).status_code == 200, value
+
+
+def test_exporting_amnesty_for_the_evaluation_system_is_recorded(alice, now_initiative):
+    alice.client().get(reverse("rollout:amnesty-export", args=[now_initiative.pk, "xlsx"]))
+    assert AuditEvent.objects.filter(action="rollout.amnesty_exported").count() == 1
+
+
+def test_volunteers_who_left_are_not_offered_for_the_pilot(alice, now_initiative, four_schools):
+    _, teachers = four_schools
+    leaver, stayer = next(iter(teachers.values()))[:2]
+    for person in (leaver, stayer):
+        services.volunteer_add(
+            initiative=now_initiative,
+            staff=person,
+            actor=alice.user,
+            grade_band=GradeBand.K2,
+            content_area=person.academic_subject,
+        )
+    leaver.is_active = False
+    leaver.save()
+    pool = selectors.volunteer_pool(initiative=now_initiative)
+    assert list(pool.values_list("staff_id", flat=True)) == [stayer.pk]

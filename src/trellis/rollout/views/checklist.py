@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.rollout.checklist import RECOMMENDATION_TITLES
@@ -31,7 +31,7 @@ from trellis.rollout.forms.checklist import EvidenceForm, ItemForm, QuestionForm
 from trellis.rollout.models import ChecklistItem, EvidenceKind
 from trellis.rollout.selectors import checklist as selectors
 from trellis.rollout.services import checklist as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, page_number, tabs
+from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
 
 
 def _home(initiative_id: int) -> str:

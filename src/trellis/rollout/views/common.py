@@ -52,8 +52,3 @@ def tabs(initiative: Initiative, current: str) -> list[tuple[str, str, bool]]:
     return [
         (label, reverse(name, args=[initiative.pk]), name == current) for label, name in SECTIONS
     ]
-
-
-def page_number(request: HttpRequest) -> int | None:
-    value = request.GET.get("page", "")
-    return int(value) if value.isdigit() else None

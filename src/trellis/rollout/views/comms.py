@@ -22,14 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trellis.core import policy
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.rollout.forms.comms import CommsFilterForm, CommunicationForm, FeedbackForm
 from trellis.rollout.models import Communication, FeedbackSession, Initiative
 from trellis.rollout.selectors import comms as selectors
 from trellis.rollout.services import comms as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, page_number, tabs
+from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
 
 Trail = tuple[str, str | None]
 T = TypeVar("T")

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trellis.core import policy
+from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import User
 from trellis.core.tenancy import require_district
 from trellis.org.models import Staff
@@ -36,7 +37,7 @@ from trellis.rollout.forms.plan import (
 from trellis.rollout.models import Cohort, Initiative, MemberSource, MemberStatus
 from trellis.rollout.selectors import cohorts as selectors
 from trellis.rollout.services import cohorts as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, page_number, tabs
+from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
 
 
 def _plan_crumbs(initiative: Initiative, *extra: tuple[str, str | None]) -> Any:
@@ -85,8 +86,9 @@ def plan_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse
 def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> HttpResponse:
     _, user, initiative = initiative_for(request, pk, policy.ROLLOUT_MANAGE)
     phase = selectors.phase_get(initiative=initiative, pk=phase_pk) if phase_pk else None
-    first = not initiative.phases.exists()
-    initial = {"is_pilot": first, "target_share": 10 if first else None}
+    # A new rollout's first phase is the pilot, about a tenth; an edit starts from the phase.
+    first = phase is None and not initiative.phases.exists()
+    initial = {"is_pilot": True, "target_share": 10} if first else {}
     form = PhaseForm(request.POST or None, instance=phase, initiative=initiative, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +208,7 @@ def cohort_add_remaining(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = selectors.cohort_get(district=district, pk=pk)
     form = AddRemainingForm(request.POST, district=district)
     if form.is_valid():
-        staff = services.teachers_not_started(
+        staff = selectors.teachers_not_started(
             initiative=cohort.initiative, school=form.cleaned_data["school"]
         )
         if _add(request, form, cohort, user, staff, MemberSource.ASSIGNED):
@@ -442,8 +444,15 @@ def amnesty(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def amnesty_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponseBase:
     """For the evaluation system: who is exempt from evaluation consequences, and when."""
-    _, _, initiative = initiative_for(request, pk, policy.EXPORT)
+    _, user, initiative = initiative_for(request, pk, policy.EXPORT)
     _, year = _year_form(request, initiative)
+    # Evaluation-related data leaving Trellis: recorded like any sensitive export.
+    audit_record(
+        actor=user,
+        action="rollout.amnesty_exported",
+        target=initiative,
+        changes={"school_year": [None, year or "all"], "format": [None, fmt]},
+    )
     return export_response(
         fmt=fmt,
         stem=f"evaluation-amnesty-{initiative.pk}{'-' + year if year else ''}",

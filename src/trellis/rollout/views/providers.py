@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trellis.core import policy
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.org.models import Staff
@@ -42,7 +42,7 @@ from trellis.rollout.models import Criterion, ProviderReview, Round
 from trellis.rollout.models import ReviewStatus as Status
 from trellis.rollout.selectors import providers as selectors
 from trellis.rollout.services import providers as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, page_number, tabs
+from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
 from trellis.rollout.views.comms import form_page, saved
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trellis.core import policy
 from trellis.core.forms import add_service_errors
-from trellis.core.listing import export_response, paginate
+from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.rollout.forms.taskforce import (
@@ -40,7 +40,7 @@ from trellis.rollout.forms.taskforce import (
 from trellis.rollout.models import Initiative, Meeting, MeetingStatus, TaskforceMember
 from trellis.rollout.selectors import taskforce as selectors
 from trellis.rollout.services import taskforce as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, page_number, tabs
+from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
 
 Trail = tuple[str, str | None]
 Managed = TypeVar("Managed", TaskforceMember, Meeting)
