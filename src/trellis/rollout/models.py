@@ -96,12 +96,18 @@ class VisionVersion(models.Model):
     class Meta:
         ordering = ["initiative", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "number"], name="vision_unique_number"),
             models.UniqueConstraint(
-                fields=["initiative"], condition=Q(status="draft"), name="vision_one_draft"
+                fields=["district", "initiative", "number"], name="vision_unique_number"
             ),
             models.UniqueConstraint(
-                fields=["initiative"], condition=Q(status="published"), name="vision_one_published"
+                fields=["district", "initiative"],
+                condition=Q(status="draft"),
+                name="vision_one_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "initiative"],
+                condition=Q(status="published"),
+                name="vision_one_published",
             ),
         ]
 
@@ -185,7 +191,7 @@ class TaskforceMember(models.Model):
         ordering = ["seat", "staff__last_name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "staff"],
+                fields=["district", "initiative", "staff"],
                 condition=Q(left_on__isnull=True),
                 name="taskforce_member_once",
             ),
@@ -233,6 +239,7 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(TaskforceMember, on_delete=models.CASCADE, related_name="attendance")
     present = models.BooleanField()
@@ -240,7 +247,9 @@ class Attendance(models.Model):
     class Meta:
         ordering = ["meeting", "member"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
+            models.UniqueConstraint(
+                fields=["district", "meeting", "member"], name="attendance_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -303,7 +312,9 @@ class ChecklistItem(models.Model):
         ordering = ["recommendation", "order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "key"], condition=~Q(key=""), name="checklist_key_once"
+                fields=["district", "initiative", "key"],
+                condition=~Q(key=""),
+                name="checklist_key_once",
             ),
             models.CheckConstraint(
                 name="checklist_recommendation_range",
@@ -444,10 +455,12 @@ class Phase(models.Model):
         ordering = ["initiative", "school_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "school_year"], name="phase_one_per_year"
+                fields=["district", "initiative", "school_year"], name="phase_one_per_year"
             ),
             models.UniqueConstraint(
-                fields=["initiative"], condition=Q(is_pilot=True), name="phase_one_pilot"
+                fields=["district", "initiative"],
+                condition=Q(is_pilot=True),
+                name="phase_one_pilot",
             ),
             models.CheckConstraint(
                 name="phase_share_range", condition=Q(target_share__gt=0, target_share__lte=100)
@@ -477,7 +490,9 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["phase__school_year", "name", "id"]
-        constraints = [models.UniqueConstraint(fields=["phase", "name"], name="cohort_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "phase", "name"], name="cohort_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -510,7 +525,9 @@ class CohortMember(models.Model):
     class Meta:
         ordering = ["cohort", "staff__last_name", "staff__first_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["phase", "staff"], name="cohort_member_once_a_phase"),
+            models.UniqueConstraint(
+                fields=["district", "phase", "staff"], name="cohort_member_once_a_phase"
+            ),
             models.CheckConstraint(
                 name="cohort_member_withdrawn_dated",
                 condition=(Q(status="withdrawn") & Q(withdrawn_on__isnull=False))
@@ -549,7 +566,9 @@ class Volunteer(models.Model):
     class Meta:
         ordering = ["volunteered_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "staff"], name="volunteer_once")
+            models.UniqueConstraint(
+                fields=["district", "initiative", "staff"], name="volunteer_once"
+            )
         ]
         indexes = [
             models.Index(fields=["district", "initiative", "volunteered_at"], name="volunteer_idx")
@@ -576,7 +595,9 @@ class Amnesty(models.Model):
         ordering = ["school_year", "staff__last_name", "id"]
         verbose_name_plural = "amnesties"
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "staff"], name="amnesty_once"),
+            models.UniqueConstraint(
+                fields=["district", "initiative", "staff"], name="amnesty_once"
+            ),
             models.CheckConstraint(
                 name="amnesty_dates_ordered", condition=Q(ends_on__gt=F("starts_on"))
             ),
@@ -632,6 +653,7 @@ class ProviderReview(models.Model):
 
 
 class Criterion(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     review = models.ForeignKey(ProviderReview, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
@@ -644,7 +666,9 @@ class Criterion(models.Model):
         ordering = ["review", "order", "id"]
         verbose_name_plural = "criteria"
         constraints = [
-            models.UniqueConstraint(fields=["review", "name"], name="criterion_unique_name"),
+            models.UniqueConstraint(
+                fields=["district", "review", "name"], name="criterion_unique_name"
+            ),
             models.CheckConstraint(
                 name="criterion_weight_range", condition=Q(weight__gte=1, weight__lte=10)
             ),
@@ -686,7 +710,9 @@ class Provider(models.Model):
     class Meta:
         ordering = ["review", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "name"], name="provider_unique_name")
+            models.UniqueConstraint(
+                fields=["district", "review", "name"], name="provider_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -712,7 +738,8 @@ class ProviderScore(models.Model):
         ordering = ["provider", "criterion", "member", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "criterion", "member", "round"], name="provider_score_once"
+                fields=["district", "provider", "criterion", "member", "round"],
+                name="provider_score_once",
             ),
             models.CheckConstraint(
                 name="provider_score_range", condition=Q(score__gte=1, score__lte=5)

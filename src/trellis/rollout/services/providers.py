@@ -168,7 +168,8 @@ def criterion_save(
     if not name:
         raise ValidationError({"name": "Name the criterion."})
     if criterion is None:
-        criterion = Criterion(review=review, order=order or review.criteria.count() + 1)
+        criterion = Criterion(district_id=review.district_id, review=review,
+                              order=order or review.criteria.count() + 1)  # fmt: skip
     if review.criteria.filter(name__iexact=name).exclude(pk=criterion.pk).exists():
         raise ValidationError({"name": "The review already has a criterion with that name."})
     if not isinstance(weight, int) or not 1 <= weight <= 10:

@@ -200,7 +200,10 @@ def meeting_record(
     meeting.save(update_fields=["notes", "agenda", "status"])
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, member=m, present=m.pk in chosen) for m in members
+        Attendance(
+            district_id=meeting.district_id, meeting=meeting, member=m, present=m.pk in chosen
+        )
+        for m in members
     )
     audit_record(
         actor=actor,
