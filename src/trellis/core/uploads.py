@@ -16,14 +16,17 @@ def check_upload(
     label: str,
     types: Mapping[str, bytes],
     max_bytes: int,
+    kinds_message: str = "",
 ) -> None:
     """``types`` maps each accepted extension to the bytes its files start with (b"" for
-    plain text, which has no signature). Errors name ``field``."""
+    plain text, which has no signature). Errors name ``field``; ``kinds_message`` says in the
+    reader's words which kinds are accepted."""
     name = (upload.name or "").lower()
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
     if extension not in types:
         accepted = ", ".join(f".{t}" for t in types)
-        raise ValidationError({field: f"{label} must be one of these kinds: {accepted}."})
+        message = kinds_message or f"{label} must be one of these kinds: {accepted}."
+        raise ValidationError({field: message})
     size = upload.size or 0
     if size > max_bytes:
         raise ValidationError(

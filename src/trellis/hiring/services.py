@@ -355,15 +355,11 @@ def check_cv(upload: UploadedFile | None) -> None:
     """A CV must be a document we accept, of at most 5 MB, and look like what it says."""
     if upload is None:
         return
-    name = (upload.name or "").lower()
-    if name.rsplit(".", 1)[-1] not in CV_TYPES or "." not in name:
-        raise ValidationError(
-            {
-                "cv": "Upload the CV as PDF, Word (.docx or .doc), OpenDocument "
-                "(.odt), RTF or plain text."
-            }
-        )
-    check_upload(upload, field="cv", label="The CV", types=CV_TYPES, max_bytes=CV_MAX_BYTES)
+    check_upload(
+        upload, field="cv", label="The CV", types=CV_TYPES, max_bytes=CV_MAX_BYTES,
+        kinds_message="Upload the CV as PDF, Word (.docx or .doc), OpenDocument (.odt), RTF "
+        "or plain text.",
+    )  # fmt: skip
 
 
 def _accepting(posting: Posting, internal: bool, today: dt.date) -> None:

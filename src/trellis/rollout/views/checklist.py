@@ -31,7 +31,7 @@ from trellis.rollout.forms.checklist import EvidenceForm, ItemForm, QuestionForm
 from trellis.rollout.models import ChecklistItem, EvidenceKind
 from trellis.rollout.selectors import checklist as selectors
 from trellis.rollout.services import checklist as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
+from trellis.rollout.views.common import crumbs, form_page, initiative_for, is_manager, tabs
 
 
 def _home(initiative_id: int) -> str:
@@ -92,11 +92,8 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Added the question to the checklist.")
             return redirect(_question_url(item))
-    context = {
-        "form": form, "title": "Add a question of our own", "cancel_url": _home(pk),
-        "crumbs": crumbs(initiative, ("Readiness checklist", _home(pk)), ("New question", None)),
-    }  # fmt: skip
-    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+    return form_page(request, form, initiative, "Add a question of our own",
+                     ("Readiness checklist", _home(pk)), back=_home(pk))  # fmt: skip
 
 
 def _question_page(

@@ -3,16 +3,27 @@ breadcrumbs, the section tabs and the page number."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from trellis.core import policy
+from trellis.core.forms import add_service_errors
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.rollout.models import Initiative
 from trellis.rollout.selectors.initiative import initiative_get
 
 Crumbs = list[tuple[str, str | None]]
+Trail = tuple[str, str | None]
+T = TypeVar("T")
 
 # The initiative's sections, in the order the tabs show them: (label, url name).
 SECTIONS = (
@@ -52,3 +63,37 @@ def tabs(initiative: Initiative, current: str) -> list[tuple[str, str, bool]]:
     return [
         (label, reverse(name, args=[initiative.pk]), name == current) for label, name in SECTIONS
     ]
+
+
+def form_page(
+    request: HttpRequest, form: Any, initiative: Initiative, title: str, *trail: Trail,
+    back: str, intro: str = "",
+) -> HttpResponse:  # fmt: skip
+    """A form on a page of its own (400 when it comes back with errors)."""
+    context = {
+        "form": form, "title": title, "intro": intro, "cancel_url": back,
+        "crumbs": crumbs(initiative, *trail, (title, None)),
+    }  # fmt: skip
+    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+
+
+def saved(request: HttpRequest, form: BaseForm, save: Callable[[], T], message: str) -> T | None:
+    """On a valid POST, run ``save`` (a service call): its result, with ``message`` shown on
+    the next page; None when there is nothing to save or the service refused (its errors are
+    then on the form's fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, message)
+    return result
+
+
+def back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a button's ``next`` asks to return to, if it is a page of this site."""
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure())
+    return wanted if wanted and safe else fallback

@@ -6,22 +6,16 @@ Everyone in the district reads them; rollout managers plan, tick off and record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trellis.core import policy
-from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
@@ -29,37 +23,15 @@ from trellis.rollout.forms.comms import CommsFilterForm, CommunicationForm, Feed
 from trellis.rollout.models import Communication, FeedbackSession, Initiative
 from trellis.rollout.selectors import comms as selectors
 from trellis.rollout.services import comms as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
-
-Trail = tuple[str, str | None]
-T = TypeVar("T")
-
-
-def form_page(
-    request: HttpRequest, form: Any, initiative: Initiative, title: str, *trail: Trail,
-    back: str, intro: str = "",
-) -> HttpResponse:  # fmt: skip
-    """A form on a page of its own (400 when it comes back with errors)."""
-    context = {
-        "form": form, "title": title, "intro": intro, "cancel_url": back,
-        "crumbs": crumbs(initiative, *trail, (title, None)),
-    }  # fmt: skip
-    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
-
-
-def saved(request: HttpRequest, form: BaseForm, save: Callable[[], T], message: str) -> T | None:
-    """On a valid POST, run ``save`` (a service call): its result, with ``message`` shown on
-    the next page; None when there is nothing to save or the service refused (its errors are
-    then on the form's fields)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-    messages.success(request, message)
-    return result
+from trellis.rollout.views.common import (
+    back_to,
+    crumbs,
+    form_page,
+    initiative_for,
+    is_manager,
+    saved,
+    tabs,
+)
 
 
 def _plan_url(initiative_id: int) -> str:
@@ -154,9 +126,7 @@ def communication_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Ticked off." if done else "Marked as still to do.")
-    wanted = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure())
-    return redirect(wanted if wanted and safe else _plan_url(communication.initiative_id))
+    return redirect(back_to(request, _plan_url(communication.initiative_id)))
 
 
 # --- Feedback sessions ----------------------------------------------------------------------

@@ -42,8 +42,7 @@ from trellis.rollout.models import Criterion, ProviderReview, Round
 from trellis.rollout.models import ReviewStatus as Status
 from trellis.rollout.selectors import providers as selectors
 from trellis.rollout.services import providers as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
-from trellis.rollout.views.comms import form_page, saved
+from trellis.rollout.views.common import crumbs, form_page, initiative_for, is_manager, saved, tabs
 
 
 def _review_for(

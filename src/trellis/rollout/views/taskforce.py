@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trellis.core import policy
@@ -40,9 +39,16 @@ from trellis.rollout.forms.taskforce import (
 from trellis.rollout.models import Initiative, Meeting, MeetingStatus, TaskforceMember
 from trellis.rollout.selectors import taskforce as selectors
 from trellis.rollout.services import taskforce as services
-from trellis.rollout.views.common import crumbs, initiative_for, is_manager, tabs
+from trellis.rollout.views.common import (
+    Trail,
+    back_to,
+    crumbs,
+    form_page,
+    initiative_for,
+    is_manager,
+    tabs,
+)
 
-Trail = tuple[str, str | None]
 Managed = TypeVar("Managed", TaskforceMember, Meeting)
 
 
@@ -55,11 +61,8 @@ def _form_page(
     back: str = "", intro: str = "",
 ) -> HttpResponse:  # fmt: skip
     home = _home(initiative.pk)
-    context = {
-        "form": form, "title": title, "intro": intro, "cancel_url": back or home,
-        "crumbs": crumbs(initiative, ("Taskforce", home), *trail, (title, None)),
-    }  # fmt: skip
-    return render(request, "core/form_page.html", context, status=400 if form.errors else 200)
+    return form_page(request, form, initiative, title, ("Taskforce", home), *trail,
+                     back=back or home, intro=intro)  # fmt: skip
 
 
 def _managed(
@@ -68,13 +71,6 @@ def _managed(
     """A member or meeting of the manager's district (another district's is a 404)."""
     district, user = require_district(request, policy.ROLLOUT_MANAGE)
     return district, user, get(district=district, pk=pk)
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    """Where a button's ``next`` asks to return to, if it is a page of this site."""
-    wanted = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure())
-    return wanted if wanted and safe else fallback
 
 
 # --- The taskforce and its members ----------------------------------------------------------
@@ -387,7 +383,7 @@ def action_close(request: HttpRequest, pk: int, done: bool) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"“{action}” is {'done' if done else 'open again'}.")
-    return redirect(_back(request, _home(action.initiative_id)))
+    return redirect(back_to(request, _home(action.initiative_id)))
 
 
 # --- Exports --------------------------------------------------------------------------------
