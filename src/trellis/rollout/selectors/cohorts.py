@@ -13,9 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from trellis.core.listing import paginate
 from trellis.core.models import District
 from trellis.core.schoolyear import school_year_bounds, school_year_of
 from trellis.learning.selectors.catalog import certified_by_school, has_certifications
@@ -364,13 +366,21 @@ def my_part(*, initiative: Initiative, staff: Staff) -> dict[str, object]:
 @dataclass
 class Suggestion:
     result: PilotSuggestion
-    volunteers: dict[int, Volunteer]  # by staff id
+    initiative: Initiative
+    volunteers: int  # in the pool the suggestion chose from
     schools: dict[int, str]
     size: int
 
-    @property
-    def chosen(self) -> list[Volunteer]:
-        return [self.volunteers[k] for k in self.result.chosen]
+    def chosen_page(self, number: int | None) -> Page[Volunteer]:
+        """One page of the chosen volunteers, read from the database only for that page."""
+        page = paginate(self.result.chosen, number)  # type: ignore[arg-type]
+        wanted = list(page.object_list)
+        found = {
+            v.staff_id: v
+            for v in volunteer_pool(initiative=self.initiative).filter(staff_id__in=wanted)
+        }
+        page.object_list = [found[k] for k in page.object_list if k in found]
+        return page
 
     @property
     def uncovered_names(self) -> list[str]:
@@ -401,17 +411,21 @@ def pilot_suggestion(*, phase: Phase) -> Suggestion:
         .values("school_id").annotate(n=Count("id")).values_list("school_id", "n")
         .order_by()
     )  # fmt: skip
-    pool = [v for v in volunteer_pool(initiative=initiative) if v.staff.school_id in headcount]
+    # Plain rows, not model objects: a large district has thousands of volunteers.
+    pool = [
+        PilotVolunteer(key=staff_id, school=school_id, band=band, area=area, rank=rank)
+        for rank, (staff_id, school_id, band, area) in enumerate(
+            volunteer_pool(initiative=initiative).values_list(
+                "staff_id", "staff__school_id", "grade_band", "content_area"
+            )
+        )
+        if school_id in headcount
+    ]
     size = share_count(phase.target_share, teacher_count(district=initiative.district_id))
-    result = suggest_pilot(
-        [PilotVolunteer(key=v.staff_id, school=v.staff.school_id or 0, band=v.grade_band,
-                        area=v.content_area, rank=rank) for rank, v in enumerate(pool)],
-        headcount,
-        max(size, 1),
-    )  # fmt: skip
     return Suggestion(
-        result=result,
-        volunteers={v.staff_id: v for v in pool},
+        result=suggest_pilot(pool, headcount, max(size, 1)),
+        initiative=initiative,
+        volunteers=len(pool),
         schools=teaching_schools(district_id=initiative.district_id),
         size=size,
     )

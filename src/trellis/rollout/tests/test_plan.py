@@ -90,7 +90,7 @@ def test_the_pilot_suggestion_covers_every_school_and_respects_the_share(
     # then it takes 6 volunteers (10 % of 60), at least one in every school
     assert suggestion.size == 6
     assert len(suggestion.result.chosen) == 6
-    chosen_schools = {v.staff.school_id for v in suggestion.chosen}
+    chosen_schools = {v.staff.school_id for v in suggestion.chosen_page(1).object_list}
     assert chosen_schools == {s.pk for s in schools}
     # and only volunteers
     volunteers = set(selectors.volunteer_pool(initiative=now_initiative).values_list(

@@ -264,7 +264,7 @@ def cohort_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context["suggestion"] = suggestion
         # A pilot at a large district is thousands of teachers: list them a page at a time.
-        context["page"] = paginate(suggestion.chosen, page_number(request))  # type: ignore[arg-type]
+        context["page"] = suggestion.chosen_page(page_number(request))
         if request.method == "GET":
             form.initial["staff"] = ",".join(str(k) for k in suggestion.result.chosen)
     status = 400 if request.method == "POST" else 200
