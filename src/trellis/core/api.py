@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
@@ -131,10 +132,34 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         return problem(exc.status_code, str(exc.message))
 
 
-def body_ref(model: Any, district: District, pk: int | None, field: str, what: str) -> Any:
+def body_ref(
+    model: Any, district: District, pk: int | None, field: str, what: str, optional: bool = False
+) -> Any:
     """A record a request body names by id, in the caller's district; anything else is a 422
-    at that field (``body.<field>``), never another district's record."""
-    found = model.objects.filter(district=district, pk=pk).first() if pk else None
+    at that field (``body.<field>``), never another district's record. With ``optional``, no
+    id means None."""
+    if pk is None and optional:
+        return None
+    found = model._default_manager.filter(district=district, pk=pk).first() if pk else None
     if found is None:
         raise ValidationError({field: f"No {what} with id {pk} in your district."})
     return found
+
+
+REFS_CHUNK = 5_000  # ids a query; SQLite takes at most 32,766 parameters
+
+
+def body_refs(
+    queryset: QuerySet[Any], district: District, ids: list[int], field: str, what: str
+) -> list[Any]:
+    """Records a request body lists by id, in the caller's district and in the order given
+    (once each); every unknown id is a 422 at its index (``body.<field>.<n>``)."""
+    found: dict[int, Any] = {}
+    for start in range(0, len(ids), REFS_CHUNK):
+        chunk = ids[start : start + REFS_CHUNK]
+        found |= {r.pk: r for r in queryset.filter(district=district, pk__in=chunk)}
+    errors = {f"{field}.{n}": f"No {what} with id {pk} in your district."
+              for n, pk in enumerate(ids) if pk not in found}  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    return [found[pk] for pk in dict.fromkeys(ids)]

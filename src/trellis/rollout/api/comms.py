@@ -7,13 +7,12 @@ owner is a 404 or a 422 at the field, and nothing is written."""
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import WithJsonSchema
 
-from trellis.core.api import StrictSchema, api_district, api_user
+from trellis.core.api import StrictSchema, api_district, api_user, body_ref
 from trellis.core.models import District
 from trellis.org.models import Staff
 from trellis.rollout.models import Audience, Channel
@@ -78,18 +77,14 @@ class FeedbackIn(StrictSchema):
     response: str = Field("", max_length=MAX_TEXT)
 
 
-def _owner(district: District, pk: int | None) -> Staff | None:
-    if pk is None:
-        return None
-    owner = Staff.objects.filter(district=district, pk=pk).first()
-    if owner is None:
-        raise ValidationError({"owner_id": f"No staff member with id {pk} in your district."})
-    return owner
-
-
 def _communication_data(district: District, payload: CommunicationIn) -> dict[str, Any]:
     data = payload.dict(exclude={"owner_id"})
-    return {**data, "owner": _owner(district, payload.owner_id)}
+    return {
+        **data,
+        "owner": body_ref(
+            Staff, district, payload.owner_id, "owner_id", "staff member", optional=True
+        ),
+    }
 
 
 @router.get(

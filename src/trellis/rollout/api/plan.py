@@ -14,8 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
-from trellis.core.api import RecordId, StrictSchema, api_district, api_user, body_ref
-from trellis.core.models import District
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user, body_ref, body_refs
 from trellis.core.schoolyear import validate_school_year
 from trellis.org.models import AcademicSubject, Staff
 from trellis.org.selectors import staff_of_user
@@ -184,17 +183,6 @@ class ProgressOut(Schema):
     total: ProgressRow
 
 
-def _staff(district: District, ids: list[int], field: str) -> list[Staff]:
-    found: dict[int, Staff] = {}
-    for start in range(0, len(ids), services.ID_CHUNK):  # SQLite's parameter limit
-        chunk = ids[start : start + services.ID_CHUNK]
-        found |= {s.pk: s for s in Staff.objects.filter(district=district, pk__in=chunk)}
-    for index, pk in enumerate(ids):
-        if pk not in found:
-            raise ValidationError({f"{field}.{index}": f"No staff member with id {pk} here."})
-    return [found[pk] for pk in ids]
-
-
 def _cohort_out(row: selectors.CohortRow) -> dict[str, Any]:
     return {"id": row.cohort.pk, "name": row.cohort.name, "phase_id": row.cohort.phase_id,
             "members": row.members, "withdrawn": row.withdrawn, "schools": row.schools,
@@ -243,7 +231,9 @@ def cohort_create(request: HttpRequest, initiative_id: int, payload: CohortIn) -
     cohort = services.cohort_save(
         initiative=initiative,
         data={"name": payload.name, "phase": phase, "notes": payload.notes},
-        coaches=_staff(district, payload.coach_ids, "coach_ids"),
+        coaches=body_refs(
+            Staff.objects.all(), district, payload.coach_ids, "coach_ids", "staff member"
+        ),
         actor=api_user(request),
     )
     coaches = len(payload.coach_ids)
@@ -269,7 +259,9 @@ def member_add(request: HttpRequest, cohort_id: int, payload: MembersIn) -> Any:
     cohort = selectors.cohort_get(district=district, pk=cohort_id)
     members = services.members_add(
         cohort=cohort,
-        staff=_staff(district, payload.staff_ids, "staff_ids"),
+        staff=body_refs(
+            Staff.objects.all(), district, payload.staff_ids, "staff_ids", "staff member"
+        ),
         source=payload.source,
         accept_left_out=payload.accept_left_out,
         joined_on=payload.joined_on,

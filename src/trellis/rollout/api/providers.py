@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from trellis.core.api import RecordId, StrictSchema, api_district, api_user
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user, body_ref, body_refs
 from trellis.core.models import District
 from trellis.org.models import Staff
 from trellis.org.selectors import staff_of_user
@@ -208,29 +208,13 @@ def _at_items(error: ValidationError, paths: Mapping[str, str], listed: str) -> 
     return ValidationError(moved)
 
 
-def _committee(district: District, ids: list[int]) -> list[Staff]:
-    found = {s.pk: s for s in Staff.objects.filter(district=district, is_active=True, pk__in=ids)}
-    errors = {
-        f"committee_ids.{n}": f"No current staff member with id {pk} in your district."
-        for n, pk in enumerate(ids)
-        if pk not in found
-    }
-    if errors:
-        raise ValidationError(errors)
-    return [found[pk] for pk in dict.fromkeys(ids)]
-
-
 def _member(district: District, request: HttpRequest, member_id: int | None) -> Staff:
     if member_id is None:
         me = staff_of_user(district=district, user=api_user(request))
         if me is None:
             raise PermissionDenied("Only the members of this review's committee score it.")
         return me
-    member = Staff.objects.filter(district=district, pk=member_id).first()
-    if member is None:
-        raise ValidationError(
-            {"member_id": f"No staff member with id {member_id} in your district."}
-        )
+    member: Staff = body_ref(Staff, district, member_id, "member_id", "staff member")
     return member
 
 
@@ -326,11 +310,18 @@ def review_create(request: HttpRequest, initiative_id: int, payload: ReviewIn) -
     criteria: Sequence[tuple[str, int, str]] = services.DEFAULT_CRITERIA
     if payload.criteria is not None:
         criteria = [(c.name, c.weight, c.description) for c in payload.criteria]
+    committee = body_refs(
+        Staff.objects.filter(is_active=True),
+        district,
+        payload.committee_ids,
+        "committee_ids",
+        "current staff member",
+    )
     try:
         review = services.review_create(
             initiative=initiative, title=payload.title, school_year=payload.school_year,
             content_area=payload.content_area, criteria=criteria, actor=api_user(request),
-            committee=_committee(district, payload.committee_ids),
+            committee=committee,
         )  # fmt: skip
     except ValidationError as error:
         raise _at_items(error, {"committee": "committee_ids"}, "criteria") from error

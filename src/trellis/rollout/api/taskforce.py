@@ -11,15 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
-from trellis.core.api import RecordId, StrictSchema, api_district, api_user
-from trellis.core.models import District
+from trellis.core.api import RecordId, StrictSchema, api_district, api_user, body_ref
 from trellis.org.models import School, Staff
 from trellis.rollout.models import Initiative, Meeting, MeetingStatus, Seat
 from trellis.rollout.selectors import taskforce as selectors
@@ -114,16 +112,6 @@ def _initiative(request: HttpRequest, pk: int, perm: str = policy.VIEW) -> Initi
     return initiative_get(district=api_district(request, perm), pk=pk)
 
 
-def _ref(model: type[Model], district: District, pk: int | None, field: str) -> Any:
-    """A row of this district by id; another district's (or none) is an error at ``field``."""
-    if pk is None:
-        return None
-    found = model._default_manager.filter(district=district, pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"No such record with id {pk} in your district."})
-    return found
-
-
 @contextmanager
 def _api_field_names() -> Iterator[None]:
     """Report a service's errors under the names the API's fields carry (``staff_id``)."""
@@ -165,8 +153,12 @@ def member_create(request: HttpRequest, initiative_id: int, payload: MemberIn) -
     initiative = _initiative(request, initiative_id, policy.ROLLOUT_MANAGE)
     district = initiative.district
     data = payload.dict(exclude={"staff_id", "school_id", "joined_on"})
-    data["staff"] = _ref(Staff, district, payload.staff_id, "staff_id")
-    data["school"] = _ref(School, district, payload.school_id, "school_id")
+    data["staff"] = body_ref(
+        Staff, district, payload.staff_id, "staff_id", "staff member", optional=True
+    )
+    data["school"] = body_ref(
+        School, district, payload.school_id, "school_id", "school", optional=True
+    )
     if payload.joined_on is not None:
         data["joined_on"] = payload.joined_on
     with _api_field_names():
@@ -244,9 +236,13 @@ def action_create(request: HttpRequest, initiative_id: int, payload: ActionIn) -
         action = services.action_add(
             initiative=initiative,
             text=payload.text,
-            owner=_ref(Staff, district, payload.owner_id, "owner_id"),
+            owner=body_ref(
+                Staff, district, payload.owner_id, "owner_id", "staff member", optional=True
+            ),
             due_on=payload.due_on,
-            meeting=_ref(Meeting, district, payload.meeting_id, "meeting_id"),
+            meeting=body_ref(
+                Meeting, district, payload.meeting_id, "meeting_id", "meeting", optional=True
+            ),
             actor=api_user(request),
         )
     return Status(201, action)
