@@ -56,6 +56,16 @@ def cohort(initiative, phase, actor, name, coaches=()):
                                 data={"name": name, "phase": phase, "notes": ""})  # fmt: skip
 
 
+def one_teacher_this_year(initiative, actor, four_schools):
+    """Three phases, and one teacher in this year's cohort, Red."""
+    _, teachers = four_schools
+    _, second, _ = phases(initiative, actor)
+    red = cohort(initiative, second, actor, "Red")
+    person = next(iter(teachers.values()))[0]
+    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED, actor=actor)
+    return second, red, person
+
+
 @pytest.fixture
 def four_schools(district_a):
     """Four elementary schools with 20, 20, 10 and 10 teachers: 60 in all."""
@@ -321,12 +331,7 @@ def test_a_withdrawal_during_the_year_keeps_the_amnesty_and_one_before_it_remove
 def test_moving_a_phase_to_another_year_moves_its_teachers_amnesty(
     alice, now_initiative, four_schools
 ):
-    _, teachers = four_schools
-    _, second, _ = phases(now_initiative, alice.user)
-    red = cohort(now_initiative, second, alice.user, "Red")
-    person = next(iter(teachers.values()))[0]
-    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED,
-                         actor=alice.user)  # fmt: skip
+    second, _red, person = one_teacher_this_year(now_initiative, alice.user, four_schools)
     services.phase_delete(phase=now_initiative.phases.get(name="Everyone"), actor=alice.user)
     services.phase_save(initiative=now_initiative, phase=second, actor=alice.user,
                         data={"school_year": year(1)})  # fmt: skip
@@ -334,12 +339,7 @@ def test_moving_a_phase_to_another_year_moves_its_teachers_amnesty(
 
 
 def test_amnesty_shows_on_the_staff_page_and_to_the_evaluator(alice, now_initiative, four_schools):
-    _, teachers = four_schools
-    _, second, _ = phases(now_initiative, alice.user)
-    red = cohort(now_initiative, second, alice.user, "Red")
-    person = next(iter(teachers.values()))[0]
-    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED,
-                         actor=alice.user)  # fmt: skip
+    _second, _red, person = one_teacher_this_year(now_initiative, alice.user, four_schools)
     page = alice.client().get(reverse("org:staff-detail", args=[person.pk]))
     assert f"Evaluation amnesty {year(0)}" in page.content.decode()
     plan_page = alice.client().get(reverse("learning:plan", args=[person.pk]))
@@ -347,12 +347,7 @@ def test_amnesty_shows_on_the_staff_page_and_to_the_evaluator(alice, now_initiat
 
 
 def test_the_amnesty_export_lists_each_teacher_with_dates(alice, now_initiative, four_schools):
-    _, teachers = four_schools
-    _, second, _ = phases(now_initiative, alice.user)
-    red = cohort(now_initiative, second, alice.user, "Red")
-    person = next(iter(teachers.values()))[0]
-    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED,
-                         actor=alice.user)  # fmt: skip
+    _second, _red, person = one_teacher_this_year(now_initiative, alice.user, four_schools)
     response = alice.client().get(reverse("rollout:amnesty-export", args=[now_initiative.pk,
                                                                           "csv"]))  # fmt: skip
     body = b"".join(response.streaming_content).decode()
@@ -428,12 +423,7 @@ def test_another_districts_rollout_answers_404_everywhere(
     charlie, alice, now_initiative, four_schools
 ):
     # given Maple Valley's rollout with a phase, a cohort and a member
-    _, teachers = four_schools
-    _, second, _ = phases(now_initiative, alice.user)
-    red = cohort(now_initiative, second, alice.user, "Red")
-    person = next(iter(teachers.values()))[0]
-    services.members_add(cohort=red, staff=[person], source=MemberSource.ASSIGNED,
-                         actor=alice.user)  # fmt: skip
+    second, red, _person = one_teacher_this_year(now_initiative, alice.user, four_schools)
     member = CohortMember.objects.get()
     client = charlie.client()
     # then every page, export and action of it is "not found" for Cedar Ridge's admin
