@@ -9,6 +9,7 @@ from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
 from trellis.learning.api import router as learning_router
 from trellis.org.api import router as org_router
+from trellis.pathways.api import router as pathways_router
 from trellis.pay.api import router as pay_router
 from trellis.roles.api import router as roles_router
 from trellis.rollout.api import router as rollout_router
@@ -33,3 +34,4 @@ api.add_router("/", pay_router)
 api.add_router("/", learning_router)
 api.add_router("/", coaching_router)
 api.add_router("/", rollout_router)
+api.add_router("/", pathways_router)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "trellis.coaching",
     "trellis.hiring",
     "trellis.rollout",
+    "trellis.pathways",
     "trellis.insights",
     "trellis.demo",
 ]

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("trellis.learning.urls")),
     path("", include("trellis.coaching.urls")),
     path("", include("trellis.rollout.urls")),
+    path("", include("trellis.pathways.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -37,6 +37,8 @@ COACHING_AGGREGATES = "coaching.aggregates"
 # The initiative: vision, taskforce, checklist, communications, phases and cohorts, content
 # reviews. Everyone reads the plan; principals also record their own school's vision.
 ROLLOUT_MANAGE = "rollout.manage"
+PATHWAYS_MANAGE = "pathways.manage"  # ladders, HR's standing record, everyone's readiness
+PATHWAYS_REPORTS = "pathways.reports"  # turnover, retention, flows, the leadership pipeline
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -56,19 +58,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             COACHING_MANAGE,
             COACHING_AGGREGATES,
             ROLLOUT_MANAGE,
+            PATHWAYS_MANAGE,
+            PATHWAYS_REPORTS,
         }
     ),
     Role.HR: frozenset(
         {
             *(VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT),
             *(LEARNING_MANAGE, COACHING_MANAGE, COACHING_AGGREGATES),
+            *(PATHWAYS_MANAGE, PATHWAYS_REPORTS),
         }
     ),
-    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW, COACHING_AGGREGATES}),
+    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW, COACHING_AGGREGATES, PATHWAYS_REPORTS}),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
     Role.PANELIST: _EVERYONE,
-    Role.VIEWER: frozenset({VIEW, EXPORT, COACHING_AGGREGATES}),
+    Role.VIEWER: frozenset({VIEW, EXPORT, COACHING_AGGREGATES, PATHWAYS_REPORTS}),
 }
 
 

@@ -1,0 +1,427 @@
+"""Careers read from roles' assignment history: spans in a role, moves between roles (promotion,
+lateral move, return to the classroom, exit), turnover, retention, new leaders who came from
+personalized-learning roles, and flows between role levels.
+
+Everything starts from one list of plain rows per district (``held_in``), so each report costs a
+couple of queries whatever the district's size; the arithmetic is in Python, where the rules
+read as sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from trellis.core.models import District
+from trellis.core.schoolyear import school_year_bounds, school_year_of
+from trellis.org.models import Staff, StaffClassification
+from trellis.roles.models import Assignment, EndReason, RoleLevel, RoleType
+
+GAP = dt.timedelta(days=92)  # a summer between two assignments is not a break in a career
+LEADER_CLASSIFICATIONS = (
+    StaffClassification.PRINCIPAL,
+    StaffClassification.ASSISTANT_PRINCIPAL,
+    StaffClassification.SCHOOL_ADMINISTRATOR,
+    StaffClassification.LEA_ADMINISTRATOR,
+    StaffClassification.SUPERINTENDENT,
+)
+# Principals, assistant principals and district administrators are leaders; the study's own
+# personalized-learning roles (a standard key) are not, even those classified as administrators.
+LEADER_TYPES = Q(staff_classification__in=LEADER_CLASSIFICATIONS, standard_key="")
+EXIT_REASONS = frozenset({
+    EndReason.RETIRED, EndReason.MOVED_AWAY, EndReason.EMPLOYMENT_ELSEWHERE, EndReason.PERSONAL,
+    EndReason.LAYOFF, EndReason.DISMISSED,
+})  # fmt: skip
+LEVEL_RANK: dict[str, int] = {RoleLevel.CLASSROOM: 0, RoleLevel.SCHOOL: 1, RoleLevel.DISTRICT: 2}
+REASON_LABELS = dict(EndReason.choices)
+OUTSIDE_POST = "A post not on the positions board"
+
+
+class MoveKind:
+    PROMOTION = "promotion"
+    LATERAL = "lateral"
+    STEP_BACK = "step_back"
+    RETURN = "return"
+    EXIT = "exit"
+    LABELS = {
+        PROMOTION: "Promotion",
+        LATERAL: "Lateral move",
+        STEP_BACK: "Moved to a lower-level role",
+        RETURN: "Returned to the classroom or earlier job",
+        EXIT: "Left the district",
+    }
+
+
+# The states of the flows chart, in the order it draws them.
+CLASSROOM, SCHOOL, DISTRICT, LEADER, NEW_HIRE, LEFT = (
+    "classroom", "school", "district", "leader", "new_hire", "left",
+)  # fmt: skip
+STATE_LABELS = {
+    NEW_HIRE: "Hired from outside",
+    CLASSROOM: "Classroom",
+    SCHOOL: "School-level role",
+    DISTRICT: "District-level role",
+    LEADER: "School or district leader",
+    LEFT: "Left the district",
+}
+
+
+@dataclass(frozen=True)
+class Held:
+    """One assignment, as plain data."""
+
+    id: int
+    staff_id: int
+    role_type_id: int
+    role: str
+    level: str
+    leader: bool
+    school_id: int | None
+    begin: dt.date
+    end: dt.date | None
+    reason: str
+
+    @property
+    def rank(self) -> int:
+        # A leader's post sits above any other role at its level.
+        return LEVEL_RANK.get(self.level, 1) * 2 + int(self.leader)
+
+    @property
+    def state(self) -> str:
+        if self.leader:
+            return LEADER
+        states: dict[str, str] = {RoleLevel.CLASSROOM: CLASSROOM, RoleLevel.DISTRICT: DISTRICT}
+        return states.get(self.level, SCHOOL)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.begin <= day and (self.end is None or self.end >= day)
+
+
+def held_in(*, district: District | int, staff_ids: Iterable[int] | None = None) -> list[Held]:
+    """Every assignment of the district (or of these people), oldest first, in one query."""
+    qs = Assignment.objects.filter(district=district)
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=list(staff_ids))
+    jd = "position__version__job_description__role_type"
+    rows = qs.order_by("staff_id", "begin_date", "pk").values_list(
+        "pk", "staff_id", f"{jd}_id", f"{jd}__name", "position__version__level",
+        f"{jd}__staff_classification", f"{jd}__standard_key", "position__school_id",
+        "begin_date", "end_date", "end_reason",
+    )  # fmt: skip
+    return [
+        Held(pk, staff, rt, name, level, cls in LEADER_CLASSIFICATIONS and not key, school,
+             begin, end, reason or "")
+        for pk, staff, rt, name, level, cls, key, school, begin, end, reason in rows
+    ]  # fmt: skip
+
+
+def by_person(held: Iterable[Held]) -> dict[int, list[Held]]:
+    people: dict[int, list[Held]] = defaultdict(list)
+    for h in held:
+        people[h.staff_id].append(h)
+    return people
+
+
+# --- Spans: a person's unbroken time in one role --------------------------------------------
+
+
+@dataclass
+class Span:
+    staff_id: int
+    role_type_id: int
+    role: str
+    leader: bool
+    begin: dt.date
+    end: dt.date | None
+    last: Held
+
+
+def spans_of(assignments: Sequence[Held]) -> list[Span]:
+    """One person's assignments (oldest first) joined into spans per role: a new school year in
+    the same role, or a move to another school in it, does not end the span."""
+    spans: list[Span] = []
+    open_by_role: dict[int, Span] = {}
+    for h in assignments:
+        span = open_by_role.get(h.role_type_id)
+        if span is not None and (span.end is None or h.begin <= span.end + GAP):
+            if span.end is not None:
+                span.end = None if h.end is None else max(span.end, h.end)
+            if h.end is None or (span.last.end is not None and h.end >= span.last.end):
+                span.last = h
+            continue
+        span = Span(h.staff_id, h.role_type_id, h.role, h.leader, h.begin, h.end, h)
+        spans.append(span)
+        open_by_role[h.role_type_id] = span
+    return spans
+
+
+# --- Moves ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    staff_id: int
+    on: dt.date
+    kind: str
+    reason: str
+    from_role: str
+    to_role: str
+    from_state: str
+    to_state: str
+    school_id: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return MoveKind.LABELS[self.kind]
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_LABELS.get(self.reason, "") if self.reason else ""
+
+
+def _next_role(after: Held, assignments: Sequence[Held]) -> Held | None:
+    """The role someone took up when ``after`` ended: another role begun by then, or within a
+    summer of it."""
+    assert after.end is not None
+    later = [
+        h for h in assignments
+        if h.role_type_id != after.role_type_id and h.begin > after.begin
+        and h.begin <= after.end + GAP
+    ]  # fmt: skip
+    return min(later, key=lambda h: (h.begin, h.id), default=None)
+
+
+def moves_of(assignments: Sequence[Held], active: bool, ladder_rank: dict[int, int] | None = None
+             ) -> list[Move]:  # fmt: skip
+    """A person's moves: every span that ended, and where it led. ``ladder_rank`` (role type →
+    rung) decides up or down where both roles are on a ladder; otherwise the role's level."""
+    moves = []
+    for span in spans_of(assignments):
+        if span.end is None:
+            continue
+        last = span.last
+        nxt = _next_role(last, assignments)
+        if nxt is not None:
+            kind = _direction(last, nxt, ladder_rank or {})
+            if last.reason == EndReason.PROMOTED and kind != MoveKind.PROMOTION:
+                kind = MoveKind.PROMOTION
+            moves.append(Move(last.staff_id, span.end, kind, last.reason, last.role, nxt.role,
+                              last.state, nxt.state, last.school_id))  # fmt: skip
+            continue
+        if last.reason == EndReason.PROMOTED:
+            kind, to_state = MoveKind.PROMOTION, LEADER
+        elif last.reason in EXIT_REASONS or not active:
+            kind, to_state = MoveKind.EXIT, LEFT
+        else:
+            kind, to_state = MoveKind.RETURN, CLASSROOM
+        to_role = OUTSIDE_POST if kind == MoveKind.PROMOTION else STATE_LABELS[to_state]
+        moves.append(Move(last.staff_id, span.end, kind, last.reason, last.role, to_role,
+                          last.state, to_state, last.school_id))  # fmt: skip
+    return moves
+
+
+def _direction(a: Held, b: Held, ladder_rank: dict[int, int]) -> str:
+    if a.role_type_id in ladder_rank and b.role_type_id in ladder_rank:
+        up = ladder_rank[b.role_type_id] - ladder_rank[a.role_type_id]
+    else:
+        up = b.rank - a.rank
+    return MoveKind.PROMOTION if up > 0 else MoveKind.LATERAL if up == 0 else MoveKind.STEP_BACK
+
+
+def district_moves(*, district: District, ladder_rank: dict[int, int] | None = None
+                   ) -> list[Move]:  # fmt: skip
+    held = held_in(district=district)
+    people = by_person(held)
+    active = dict(Staff.objects.filter(district=district, pk__in=list(people))
+                  .values_list("pk", "is_active"))  # fmt: skip
+    moves: list[Move] = []
+    for staff_id, assignments in people.items():
+        moves.extend(moves_of(assignments, active.get(staff_id, True), ladder_rank))
+    moves.sort(key=lambda m: (m.on, m.staff_id))
+    return moves
+
+
+# --- Turnover -------------------------------------------------------------------------------
+
+
+@dataclass
+class TurnoverRow:
+    label: str
+    held: int
+    left: int
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float | None:
+        return self.left / self.held if self.held else None
+
+
+@dataclass
+class Turnover:
+    school_year: str
+    by_role: list[TurnoverRow]
+    by_school: list[TurnoverRow]
+    by_reason: list[tuple[str, int]]
+    total: TurnoverRow
+
+
+def turnover(*, district: District, school_year: str, schools: dict[int, str]) -> Turnover:
+    """Who held each role during the school year and how many left it (any way out: a
+    promotion, a return to the classroom, an exit), by role, by school and by reason. A role
+    handed on within the same span (a new school year, another school in the role) is not a
+    departure."""
+    first, last = school_year_bounds(school_year)
+    by_role: dict[str, TurnoverRow] = {}
+    by_school: dict[str, TurnoverRow] = {}
+    total = TurnoverRow("All roles", 0, 0)
+    for assignments in by_person(held_in(district=district)).values():
+        for span in spans_of(assignments):
+            if span.begin > last or (span.end is not None and span.end < first):
+                continue
+            school = schools.get(span.last.school_id or 0, "District office")
+            rows = (by_role.setdefault(span.role, TurnoverRow(span.role, 0, 0)),
+                    by_school.setdefault(school, TurnoverRow(school, 0, 0)), total)  # fmt: skip
+            left = span.end is not None and first <= span.end <= last
+            for row in rows:
+                row.held += 1
+                if left:
+                    row.left += 1
+                    row.reasons[span.last.reason or EndReason.OTHER] += 1
+    reasons = sorted(total.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    return Turnover(school_year, sorted(by_role.values(), key=lambda r: r.label),
+                    sorted(by_school.values(), key=lambda r: r.label), reasons, total)  # fmt: skip
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionRow:
+    role: str
+    after: dict[int, tuple[int, int]]  # years → (still in the role, could have been)
+
+    def rate(self, years: int) -> float | None:
+        kept, eligible = self.after.get(years, (0, 0))
+        return kept / eligible if eligible else None
+
+
+RETENTION_YEARS = (1, 2, 3)
+
+
+def retention(*, district: District, today: dt.date | None = None) -> list[RetentionRow]:
+    """For each personalized-learning role: of the people who started in it at least N years
+    ago, the share still in it N years after they started (N = 1, 2, 3)."""
+    today = today or timezone.localdate()
+    rows: dict[str, RetentionRow] = {}
+    for assignments in by_person(held_in(district=district)).values():
+        for span in spans_of(assignments):
+            if span.leader:
+                continue
+            row = rows.setdefault(span.role, RetentionRow(span.role, {}))
+            for years in RETENTION_YEARS:
+                mark = _years_after(span.begin, years)
+                if mark > today:
+                    continue
+                kept, eligible = row.after.get(years, (0, 0))
+                still = span.end is None or span.end >= mark
+                row.after[years] = (kept + int(still), eligible + 1)
+    return sorted(rows.values(), key=lambda r: r.role)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- The leadership pipeline ----------------------------------------------------------------
+
+
+@dataclass
+class NewLeaders:
+    school_year: str
+    leaders: int
+    from_pl: int
+
+    @property
+    def share(self) -> float | None:
+        return self.from_pl / self.leaders if self.leaders else None
+
+
+PIPELINE_LOOKBACK = dt.timedelta(days=3 * 365)
+
+
+def new_leaders(*, district: District) -> list[NewLeaders]:
+    """By school year: people who became a principal, assistant principal or district
+    administrator, and how many of them held a personalized-learning role in the three years
+    before."""
+    years: dict[str, NewLeaders] = {}
+    for assignments in by_person(held_in(district=district)).values():
+        spans = spans_of(assignments)
+        for span in spans:
+            if not span.leader:
+                continue
+            year = school_year_of(span.begin)
+            row = years.setdefault(year, NewLeaders(year, 0, 0))
+            row.leaders += 1
+            row.from_pl += any(
+                not s.leader and s.begin < span.begin
+                and (s.end is None or s.end >= span.begin - PIPELINE_LOOKBACK)
+                for s in spans
+            )  # fmt: skip
+    return [years[y] for y in sorted(years)]
+
+
+# --- Flows between levels -------------------------------------------------------------------
+
+
+@dataclass
+class Flows:
+    states: list[str]
+    counts: dict[tuple[str, str], int]
+
+    def row(self, state: str) -> list[int]:
+        return [self.counts.get((state, to), 0) for to in self.states]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def flows(*, district: District, first_year: str, last_year: str) -> Flows:
+    """People moving between the classroom, school- and district-level roles, leadership and
+    leaving, in the school years asked for: every start in a role (from the classroom, or hired
+    from outside) and every move out of one."""
+    start, _ = school_year_bounds(first_year)
+    _, end = school_year_bounds(last_year)
+    people = by_person(held_in(district=district))
+    facts = {
+        pk: (hired, active)
+        for pk, hired, active in Staff.objects.filter(
+            district=district, pk__in=list(people)
+        ).values_list("pk", "hire_date", "is_active")
+    }
+    counts: Counter[tuple[str, str]] = Counter()
+    for staff_id, assignments in people.items():
+        hired, active = facts.get(staff_id, (None, True))
+        spans = spans_of(assignments)
+        for n, span in enumerate(spans):
+            came_from_a_role = any(s.end is not None and s.end + GAP >= span.begin
+                                   for s in spans[:n])  # fmt: skip
+            if start <= span.begin <= end and not came_from_a_role:
+                new = hired is not None and abs((span.begin - hired).days) <= GAP.days
+                counts[(NEW_HIRE if new else CLASSROOM, span.last.state)] += 1
+        for move in moves_of(assignments, active):
+            if start <= move.on <= end:
+                counts[(move.from_state, move.to_state)] += 1
+    return Flows([NEW_HIRE, CLASSROOM, SCHOOL, DISTRICT, LEADER, LEFT], dict(counts))
+
+
+def leader_role_types(*, district: District) -> list[RoleType]:
+    return list(RoleType.objects.filter(LEADER_TYPES, district=district).order_by("name"))

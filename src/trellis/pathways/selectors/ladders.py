@@ -1,0 +1,257 @@
+"""Reads for ladders, where each person stands on them, what they still need for the next step
+(with an estimate of when), and succession: who is ready now or within a year.
+
+Readiness is worked out for many people at once from four grouped reads (assignments, hours by
+school year, certifications, standing), so a succession list costs the same few queries for
+ten candidates or ten thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from trellis.core.models import District
+from trellis.core.schoolyear import school_year_of
+from trellis.learning.models import Candidacy, Enrolment
+from trellis.org.models import Staff
+from trellis.pathways.models import Ladder, Standing, Step
+from trellis.pathways.selectors.history import Held, held_in, spans_of
+
+SOON = dt.timedelta(days=365)  # "ready within a year"
+MET, MISSING, IN_PROGRESS = "met", "missing", "in_progress"
+
+
+def ladder_list(*, district: District) -> QuerySet[Ladder]:
+    return Ladder.objects.filter(district=district).prefetch_related("steps")
+
+
+def ladder_get(*, district: District, pk: int) -> Ladder:
+    return get_object_or_404(Ladder, district=district, pk=pk)
+
+
+def steps_of(*, ladder: Ladder) -> list[Step]:
+    return list(
+        ladder.steps.prefetch_related("role_types", "certifications").order_by("order", "pk")
+    )
+
+
+def ladder_rank(*, district: District) -> dict[int, int]:
+    """Role type → rung, for telling a promotion from a lateral move (the highest rung a role
+    has on any ladder)."""
+    rank: dict[int, int] = {}
+    for step in Step.objects.filter(district=district).prefetch_related("role_types"):
+        for role_type in step.role_types.all():
+            rank[role_type.pk] = max(rank.get(role_type.pk, 0), step.order)
+    return rank
+
+
+# --- The facts readiness needs, for many people at once -------------------------------------
+
+
+@dataclass
+class Facts:
+    today: dt.date
+    staff: dict[int, Staff]
+    held: dict[int, list[Held]]
+    hours: dict[int, dict[str, Decimal]]  # staff → school year → attended hours
+    certified: dict[int, set[int]]  # staff → programs certified
+    started: dict[int, set[int]]  # staff → programs under way
+    standing: dict[int, bool]  # staff → the latest year's answer
+
+
+def facts_for(*, district: District, staff: Sequence[Staff], today: dt.date | None = None) -> Facts:
+    today = today or timezone.localdate()
+    ids = [s.pk for s in staff]
+    held: dict[int, list[Held]] = defaultdict(list)
+    for h in held_in(district=district, staff_ids=ids):
+        held[h.staff_id].append(h)
+    hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in (
+        Enrolment.objects.filter(district=district, staff_id__in=ids, attended=True)
+        .values("staff_id", "school_year").annotate(total=Sum("hours")).order_by()
+    ):  # fmt: skip
+        hours[row["staff_id"]][row["school_year"]] = row["total"] or Decimal(0)
+    certified: dict[int, set[int]] = defaultdict(set)
+    started: dict[int, set[int]] = defaultdict(set)
+    for staff_id, program_id, certified_on in Candidacy.objects.filter(
+        district=district, staff_id__in=ids
+    ).values_list("staff_id", "program_id", "certified_on"):
+        (certified if certified_on and certified_on <= today else started)[staff_id].add(program_id)
+    standing: dict[int, bool] = {}
+    for staff_id, good in (
+        Standing.objects.filter(district=district, staff_id__in=ids)
+        .order_by("staff_id", "-school_year").values_list("staff_id", "good")
+    ):  # fmt: skip
+        standing.setdefault(staff_id, good)
+    return Facts(today, {s.pk: s for s in staff}, held, hours, certified, started, standing)
+
+
+# --- Where someone stands -------------------------------------------------------------------
+
+
+def on_step(step: Step, person: Staff, held: Sequence[Held], today: dt.date) -> dt.date | None:
+    """Since when ``person`` is on ``step`` (None: not on it). A role type counts while they hold
+    it; a classification (teacher, principal) from their hire date, or today if unknown."""
+    types = {t.pk for t in step.role_types.all()}
+    current = [
+        s for s in spans_of(held) if s.role_type_id in types and (s.end is None or s.end >= today)
+    ]
+    if current:
+        return min(s.begin for s in current)
+    if person.classification in step.classifications and person.is_active:
+        return person.hire_date or today
+    return None
+
+
+@dataclass
+class Check:
+    label: str
+    state: str  # MET, MISSING or IN_PROGRESS
+    detail: str
+    by: dt.date | None = None  # when it could be met, where that can be estimated
+
+
+@dataclass
+class Readiness:
+    ladder: Ladder
+    current: Step | None
+    since: dt.date | None
+    next: Step | None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.next is not None and all(c.state == MET for c in self.checks)
+
+    @property
+    def ready_by(self) -> dt.date | None:
+        """When every requirement could be met: the latest estimate, if all have one."""
+        if self.next is None or any(c.state != MET and c.by is None for c in self.checks):
+            return None
+        dates = [c.by for c in self.checks if c.by is not None]
+        return max(dates) if dates else None
+
+
+def readiness(ladder: Ladder, steps: Sequence[Step], person: Staff, facts: Facts) -> Readiness:
+    """Where ``person`` is on ``ladder`` (the highest rung they are on) and what the next rung
+    asks of them."""
+    held = facts.held.get(person.pk, [])
+    current, since = None, None
+    for step in steps:
+        began = on_step(step, person, held, facts.today)
+        if began is not None:
+            current, since = step, began
+    nxt = next((s for s in steps if current is not None and s.order == current.order + 1), None)
+    result = Readiness(ladder, current, since, nxt)
+    if nxt is not None and since is not None:
+        result.checks = _checks(nxt, person, since, facts)
+    return result
+
+
+def _checks(step: Step, person: Staff, since: dt.date, facts: Facts) -> list[Check]:
+    checks = []
+    if step.min_years:
+        due = since + dt.timedelta(days=math.ceil(float(step.min_years) * 365.25))
+        years = (facts.today - since).days / 365.25
+        checks.append(
+            Check(
+                f"{step.min_years:g} years on the step below",
+                MET if due <= facts.today else MISSING,
+                f"{years:.1f} years so far",
+                None if due <= facts.today else due,
+            )
+        )
+    if step.min_hours:
+        checks.append(_hours_check(step, person, facts))
+    for program in step.certifications.all():
+        if program.pk in facts.certified.get(person.pk, set()):
+            checks.append(Check(program.name, MET, "Certified"))
+        elif program.pk in facts.started.get(person.pk, set()):
+            # Certifications in this district take about a school year once begun.
+            checks.append(Check(program.name, IN_PROGRESS, "Under way",
+                                facts.today + SOON))  # fmt: skip
+        else:
+            checks.append(Check(program.name, MISSING, "Not started"))
+    if step.good_standing:
+        good = facts.standing.get(person.pk)
+        checks.append(Check("In good standing", MET if good else MISSING,
+                            {True: "Recorded by HR", False: "Not in good standing this year",
+                             None: "Not recorded by HR yet"}[good]))  # fmt: skip
+    return checks
+
+
+def _hours_check(step: Step, person: Staff, facts: Facts) -> Check:
+    this_year = int(school_year_of(facts.today)[:4])
+    years = [f"{y}-{(y + 1) % 100:02d}" for y in range(this_year - step.hours_years + 1,
+                                                         this_year + 1)]  # fmt: skip
+    done = sum((facts.hours.get(person.pk, {}).get(y, Decimal(0)) for y in years), Decimal(0))
+    label = f"{step.min_hours:g} hours of learning over {step.hours_years} school years"
+    if done >= step.min_hours:
+        return Check(label, MET, f"{done:g} hours")
+    pace = done / step.hours_years  # hours a year at their recent pace
+    by = None
+    if pace > 0:
+        by = facts.today + dt.timedelta(days=math.ceil(float((step.min_hours - done) / pace) * 365))
+    return Check(label, MISSING, f"{done:g} of {step.min_hours:g} hours", by)
+
+
+def person_readiness(*, district: District, person: Staff) -> list[Readiness]:
+    facts = facts_for(district=district, staff=[person])
+    return [readiness(ladder, steps_of(ladder=ladder), person, facts)
+            for ladder in ladder_list(district=district)]  # fmt: skip
+
+
+# --- Succession -----------------------------------------------------------------------------
+
+
+@dataclass
+class Succession:
+    step: Step
+    ready_now: list[tuple[Staff, Readiness]]
+    within_year: list[tuple[Staff, Readiness]]
+    later: int
+
+
+def succession(*, district: District, ladder: Ladder, step: Step,
+               today: dt.date | None = None) -> Succession:  # fmt: skip
+    """The people on the rung below ``step``: ready for it now, ready within a year, or later."""
+    steps = steps_of(ladder=ladder)
+    below = next((s for s in steps if s.order == step.order - 1), None)
+    candidates = _people_on(district, below) if below is not None else []
+    facts = facts_for(district=district, staff=candidates, today=today)
+    now, soon, later = [], [], 0
+    for person in candidates:
+        result = readiness(ladder, steps, person, facts)
+        if result.current is None or result.current.pk != below.pk:  # type: ignore[union-attr]
+            continue  # already higher up
+        if result.ready:
+            now.append((person, result))
+        elif result.ready_by is not None and result.ready_by <= facts.today + SOON:
+            soon.append((person, result))
+        else:
+            later += 1
+    key = lambda pair: (pair[0].last_name, pair[0].first_name, pair[0].pk)  # noqa: E731
+    return Succession(step, sorted(now, key=key), sorted(soon, key=key), later)
+
+
+def _people_on(district: District, step: Step) -> list[Staff]:
+    """Current staff who may be on ``step``: in one of its roles now, or of its classifications."""
+    types = [t.pk for t in step.role_types.all()]
+    today = timezone.localdate()
+    holding = Q(
+        assignments__position__version__job_description__role_type__in=types,
+        assignments__begin_date__lte=today,
+    ) & (Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today))
+    qs = Staff.objects.filter(district=district, is_active=True).filter(
+        holding | Q(classification__in=step.classifications)
+    )
+    return list(qs.select_related("school").distinct().order_by("last_name", "first_name", "pk"))
