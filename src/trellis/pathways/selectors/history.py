@@ -139,6 +139,12 @@ class Span:
     begin: dt.date
     end: dt.date | None
     last: Held
+    parts: list[Held] = field(default_factory=list)
+
+    def school_on(self, day: dt.date) -> int | None:
+        """The school of the stint under way (or the last one begun) by ``day``."""
+        begun = [h for h in self.parts if h.begin <= day] or self.parts[:1]
+        return begun[-1].school_id
 
 
 def spans_of(assignments: Sequence[Held]) -> list[Span]:
@@ -153,8 +159,9 @@ def spans_of(assignments: Sequence[Held]) -> list[Span]:
                 span.end = None if h.end is None else max(span.end, h.end)
             if h.end is None or (span.last.end is not None and h.end >= span.last.end):
                 span.last = h
+            span.parts.append(h)
             continue
-        span = Span(h.staff_id, h.role_type_id, h.role, h.leader, h.begin, h.end, h)
+        span = Span(h.staff_id, h.role_type_id, h.role, h.leader, h.begin, h.end, h, [h])
         spans.append(span)
         open_by_role[h.role_type_id] = span
     return spans
@@ -283,7 +290,7 @@ def turnover(*, district: District, school_year: str, schools: dict[int, str]) -
         for span in spans_of(assignments):
             if span.begin > last or (span.end is not None and span.end < first):
                 continue
-            school = schools.get(span.last.school_id or 0, "District office")
+            school = schools.get(span.school_on(last) or 0, "District office")
             rows = (by_role.setdefault(span.role, TurnoverRow(span.role, 0, 0)),
                     by_school.setdefault(school, TurnoverRow(school, 0, 0)), total)  # fmt: skip
             left = span.end is not None and first <= span.end <= last

@@ -26,7 +26,14 @@ from trellis.org.models import Staff
 from trellis.pathways.models import Ladder, Standing, Step
 from trellis.pathways.selectors.history import Held, held_in, spans_of
 
-SOON = dt.timedelta(days=365)  # "ready within a year"
+SOON = dt.timedelta(days=365)
+
+
+def _num(value: Decimal) -> str:
+    """2, 2.5, 30: a requirement as people write it."""
+    return f"{Decimal(value).normalize():f}"  # "ready within a year"
+
+
 MET, MISSING, IN_PROGRESS = "met", "missing", "in_progress"
 
 
@@ -164,7 +171,7 @@ def _checks(step: Step, person: Staff, since: dt.date, facts: Facts) -> list[Che
         years = (facts.today - since).days / 365.25
         checks.append(
             Check(
-                f"{step.min_years:g} years on the step below",
+                f"{_num(step.min_years)} years on the step below",
                 MET if due <= facts.today else MISSING,
                 f"{years:.1f} years so far",
                 None if due <= facts.today else due,
@@ -194,14 +201,14 @@ def _hours_check(step: Step, person: Staff, facts: Facts) -> Check:
     years = [f"{y}-{(y + 1) % 100:02d}" for y in range(this_year - step.hours_years + 1,
                                                          this_year + 1)]  # fmt: skip
     done = sum((facts.hours.get(person.pk, {}).get(y, Decimal(0)) for y in years), Decimal(0))
-    label = f"{step.min_hours:g} hours of learning over {step.hours_years} school years"
+    label = f"{_num(step.min_hours)} hours of learning over {step.hours_years} school years"
     if done >= step.min_hours:
-        return Check(label, MET, f"{done:g} hours")
+        return Check(label, MET, f"{_num(done)} hours")
     pace = done / step.hours_years  # hours a year at their recent pace
     by = None
     if pace > 0:
         by = facts.today + dt.timedelta(days=math.ceil(float((step.min_hours - done) / pace) * 365))
-    return Check(label, MISSING, f"{done:g} of {step.min_hours:g} hours", by)
+    return Check(label, MISSING, f"{_num(done)} of {_num(step.min_hours)} hours", by)
 
 
 def person_readiness(*, district: District, person: Staff) -> list[Readiness]:
