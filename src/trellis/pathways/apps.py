@@ -10,7 +10,11 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from trellis.core.navigation import NavItem, RecordLink, register, register_record_link
+        from trellis.core.policy import PATHWAYS_MANAGE
 
         register(NavItem("Pathways", "pathways:home", order=52))
-        # A person's career timeline and readiness, from their staff page.
-        register_record_link(RecordLink("staff", "Career and readiness", "pathways:person"))
+        # A person's career timeline and readiness, from their staff page, for those who may
+        # read anyone's (a person reaches their own from the Pathways page).
+        register_record_link(
+            RecordLink("staff", "Career and readiness", "pathways:person", PATHWAYS_MANAGE)
+        )
