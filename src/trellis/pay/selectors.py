@@ -4,8 +4,10 @@ admins; callers record an access event for every view and export (``record_acces
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from statistics import median
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -385,3 +387,49 @@ def own_pay(*, user: User, district: District) -> list[tuple[str, Decimal]]:
         if cost.total:
             lines.append((a.position.title, cost.total))
     return lines
+
+
+# --- What a role pays on top of teaching ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RolePay:
+    """The usual terms of a group of roles' live positions: the median of each."""
+
+    positions: int
+    stipend: Decimal
+    summer_stipend: Decimal
+    extension_months: Decimal
+    lateral: bool  # most of them are paid as a teacher
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.stipend or self.summer_stipend or self.extension_months)
+
+
+def typical_pay(*, district: District, groups: Mapping[int, Collection[int]]) -> dict[int, RolePay]:
+    """For each group of role types (say, a ladder's steps by id), what its live positions with
+    pay terms usually bring, in one query; a group with no such position is left out. Terms
+    of posts, not anyone's salary."""
+    wanted = {pk for ids in groups.values() for pk in ids}
+    by_type: dict[int, list[tuple[Decimal, Decimal, Decimal, bool]]] = {}
+    for role_type, *terms in PayTerms.objects.filter(
+        district=district,
+        position__status__in=LIVE,
+        position__version__job_description__role_type_id__in=wanted,
+    ).values_list(
+        "position__version__job_description__role_type_id",
+        "stipend",
+        "summer_stipend",
+        "extension_months",
+        "lateral",
+    ):
+        by_type.setdefault(role_type, []).append(tuple(terms))  # type: ignore[arg-type]
+    found = {}
+    for key, ids in groups.items():
+        rows = [row for pk in ids for row in by_type.get(pk, [])]
+        if rows:
+            stipend, summer, months, lateral = zip(*rows, strict=True)
+            found[key] = RolePay(len(rows), median(stipend), median(summer), median(months),
+                                 sum(lateral) * 2 > len(rows))  # fmt: skip
+    return found

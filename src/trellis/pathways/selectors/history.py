@@ -253,6 +253,15 @@ def district_moves(*, district: District, ladder_rank: dict[int, int] | None = N
     return moves
 
 
+def moves_list(*, district: District, ladder_rank: dict[int, int] | None = None, kind: str = "",
+               school_year: str = "") -> list[Move]:  # fmt: skip
+    """The district's moves, the latest first; of one kind, in one school year, when asked."""
+    return [
+        m for m in reversed(district_moves(district=district, ladder_rank=ladder_rank))
+        if (not kind or m.kind == kind) and (not school_year or school_year_of(m.on) == school_year)
+    ]  # fmt: skip
+
+
 # --- Turnover -------------------------------------------------------------------------------
 
 

@@ -26,12 +26,12 @@ from trellis.org.models import Staff
 from trellis.pathways.models import Ladder, Standing, Step
 from trellis.pathways.selectors.history import Held, held_in, spans_of
 
-SOON = dt.timedelta(days=365)
+SOON = dt.timedelta(days=365)  # "ready within a year"
 
 
 def _num(value: Decimal) -> str:
     """2, 2.5, 30: a requirement as people write it."""
-    return f"{Decimal(value).normalize():f}"  # "ready within a year"
+    return f"{Decimal(value).normalize():f}"
 
 
 MET, MISSING, IN_PROGRESS = "met", "missing", "in_progress"
@@ -43,6 +43,11 @@ def ladder_list(*, district: District) -> QuerySet[Ladder]:
 
 def ladder_get(*, district: District, pk: int) -> Ladder:
     return get_object_or_404(Ladder, district=district, pk=pk)
+
+
+def step_get(*, ladder: Ladder, order: int) -> Step:
+    steps = Step.objects.filter(district_id=ladder.district_id, ladder=ladder)
+    return get_object_or_404(steps.prefetch_related("role_types", "certifications"), order=order)
 
 
 def steps_of(*, ladder: Ladder) -> list[Step]:
@@ -171,7 +176,8 @@ def _checks(step: Step, person: Staff, since: dt.date, facts: Facts) -> list[Che
         years = (facts.today - since).days / 365.25
         checks.append(
             Check(
-                f"{_num(step.min_years)} years on the step below",
+                f"{_num(step.min_years)} {'year' if step.min_years == 1 else 'years'} on the "
+                "step below",
                 MET if due <= facts.today else MISSING,
                 f"{years:.1f} years so far",
                 None if due <= facts.today else due,
@@ -250,7 +256,7 @@ def succession(*, district: District, ladder: Ladder, step: Step,
     return Succession(step, sorted(now, key=key), sorted(soon, key=key), later)
 
 
-def _people_on(district: District, step: Step) -> list[Staff]:
+def _on_step(district: District, step: Step) -> QuerySet[Staff]:
     """Current staff who may be on ``step``: in one of its roles now, or of its classifications."""
     types = [t.pk for t in step.role_types.all()]
     today = timezone.localdate()
@@ -261,4 +267,20 @@ def _people_on(district: District, step: Step) -> list[Staff]:
     qs = Staff.objects.filter(district=district, is_active=True).filter(
         holding | Q(classification__in=step.classifications)
     )
-    return list(qs.select_related("school").distinct().order_by("last_name", "first_name", "pk"))
+    return qs.distinct()
+
+
+def _people_on(district: District, step: Step) -> list[Staff]:
+    qs = _on_step(district, step).select_related("school")
+    return list(qs.order_by("last_name", "first_name", "pk"))
+
+
+def people_on_counts(*, district: District, steps: Sequence[Step]) -> dict[int, int]:
+    """Step → how many current staff hold one of its roles or classifications (counted in SQL;
+    someone in a role of a higher step is counted on both)."""
+    return {step.pk: _on_step(district, step).count() for step in steps}
+
+
+def standing_list(*, district: District, staff: Staff) -> QuerySet[Standing]:
+    """HR's yes/no for one person, the latest school year first."""
+    return Standing.objects.filter(district=district, staff=staff).select_related("recorded_by")
