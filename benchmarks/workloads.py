@@ -262,11 +262,13 @@ def run_workloads(*, scale: str) -> list[Result]:
     # Area workloads live beside this module and use its helpers, so they are imported here.
     from benchmarks.coaching import coaching_results
     from benchmarks.learning import attendance_results
+    from benchmarks.pathways import pathways_results
     from benchmarks.rollout import rollout_results
 
     results.extend(attendance_results(scale, big, client))
     results.extend(coaching_results(scale, big, client))
     results.extend(rollout_results(scale, big, client))
+    results.extend(pathways_results(scale, big, client))
     results.append(_result(
         "district home", scale, _get(client, "/"),
         "raw SQL aggregates", _raw(HOME_SQL, [[big.pk], [big.pk]]), LIST_BUDGET,

@@ -1,7 +1,8 @@
 """The demo consortium: three fictional districts shaped like the study's spotlights.
 
 - Maple Valley: four elementary schools and 345 elementary teachers working as ELA/math
-  specialist pairs (345 with the teacher persona; the study's 345-teacher district).
+  specialist pairs (345 with the teacher persona; the study's 345-teacher district), with two
+  career ladders and six school years of its people's moves between roles.
 - Cedar Ridge: middle and high schools that will hire implementation specialists.
 - Harbor Point: a K-12 district led through a taskforce of principals and teacher-leaders,
   chaired by its project director (the ``hal`` persona).
@@ -21,6 +22,7 @@ from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
 from trellis.demo.learning_catalog import learning_catalog_load
 from trellis.demo.learning_plans import learning_plans_load
+from trellis.demo.pathways import pathways_load
 from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
@@ -196,6 +198,7 @@ def demo_load() -> DemoSummary:
     summary.created["rollout rows"] = rollout_load(maple, User.objects.get(username="alice"))
     harbor = District.objects.get(slug="harbor-point")
     summary.created["rollout rows"] += rollout_load(harbor, User.objects.get(username="hal"))
+    summary.created["pathways rows"] = pathways_load(maple, User.objects.get(username="alice"))
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),

@@ -178,6 +178,7 @@ def _register_area_steps() -> None:
     from trellis.demo.coaching import coaching_generate
     from trellis.demo.learning_catalog import learning_catalog_scale
     from trellis.demo.scale_hiring import hiring_generate
+    from trellis.demo.scale_pathways import pathways_generate
     from trellis.demo.scale_pay import pay_generate
     from trellis.demo.scale_roles import positions_generate
     from trellis.demo.scale_rollout import rollout_generate
@@ -188,6 +189,7 @@ def _register_area_steps() -> None:
     register_step("learning", learning_catalog_scale)
     register_step("coaching", coaching_generate)
     register_step("rollout", rollout_generate)
+    register_step("pathways", pathways_generate)
 
 
 _register_area_steps()
