@@ -621,7 +621,9 @@ def assignment_started(*, assignment_id: int, district_id: int, **_: Any) -> Non
         .select_related("position__version__job_description__role_type")
         .first()
     )
-    if assignment is None:
+    if assignment is None or (assignment.end_date is not None and assignment.end_date < _today()):
+        # Gone, or history recorded after the fact (begun and ended before it committed): a
+        # checklist for a post the person has already left would only be overdue.
         return
     try:
         onboarding_assign(assignment=assignment, actor=None)

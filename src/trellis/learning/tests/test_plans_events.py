@@ -97,3 +97,14 @@ def test_an_event_about_another_districts_or_a_missing_assignment_is_ignored(
     assert not Onboarding.objects.exists()
     services.assignment_started(assignment_id=assignment.pk, district_id=ana.district_id)
     assert Onboarding.objects.get().track == tracks[Audience.NEW]
+
+
+def test_history_recorded_after_the_fact_gets_no_checklist(
+    ana, tracks, django_capture_on_commit_callbacks
+):
+    # given an assignment begun and ended before its work committed (a past post, recorded)
+    with django_capture_on_commit_callbacks(execute=True):
+        past = start(ana, today() - dt.timedelta(days=700))
+        end(past, today() - dt.timedelta(days=300))
+    # then there is no onboarding checklist to fall overdue
+    assert not Onboarding.objects.filter(assignment=past).exists()

@@ -14,12 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trellis.core.models import District
 from trellis.core.schoolyear import school_year_bounds, school_year_of
-from trellis.org.models import Staff, StaffClassification
+from trellis.org.models import StaffClassification
 from trellis.roles.models import Assignment, EndReason, RoleLevel, RoleType
 
 GAP = dt.timedelta(days=92)  # a summer between two assignments is not a break in a career
@@ -85,6 +85,8 @@ class Held:
     begin: dt.date
     end: dt.date | None
     reason: str
+    active: bool = True  # the person is still employed
+    hired: dt.date | None = None  # the person's hire date
 
     @property
     def rank(self) -> int:
@@ -102,21 +104,34 @@ class Held:
         return self.begin <= day and (self.end is None or self.end >= day)
 
 
+ID_CHUNK = 5_000  # ids a query; SQLite takes at most 32,766 parameters
+
+
 def held_in(*, district: District | int, staff_ids: Iterable[int] | None = None) -> list[Held]:
-    """Every assignment of the district (or of these people), oldest first, in one query."""
-    qs = Assignment.objects.filter(district=district)
-    if staff_ids is not None:
-        qs = qs.filter(staff_id__in=list(staff_ids))
+    """Every assignment of the district (or of these people), oldest first, with the person's
+    hire date and whether they are still employed: one query (a chunk of people at a time)."""
+    if staff_ids is None:
+        return _held(Assignment.objects.filter(district=district))
+    ids = sorted(set(staff_ids))
+    held: list[Held] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        held += _held(Assignment.objects.filter(district=district, staff_id__in=chunk))
+    return held
+
+
+def _held(qs: QuerySet[Assignment]) -> list[Held]:
     jd = "position__version__job_description__role_type"
     rows = qs.order_by("staff_id", "begin_date", "pk").values_list(
         "pk", "staff_id", f"{jd}_id", f"{jd}__name", "position__version__level",
         f"{jd}__staff_classification", f"{jd}__standard_key", "position__school_id",
-        "begin_date", "end_date", "end_reason",
+        "begin_date", "end_date", "end_reason", "staff__is_active", "staff__hire_date",
     )  # fmt: skip
     return [
         Held(pk, staff, rt, name, level, cls in LEADER_CLASSIFICATIONS and not key, school,
-             begin, end, reason or "")
-        for pk, staff, rt, name, level, cls, key, school, begin, end, reason in rows
+             begin, end, reason or "", active, hired)
+        for pk, staff, rt, name, level, cls, key, school, begin, end, reason, active, hired
+        in rows
     ]  # fmt: skip
 
 
@@ -203,12 +218,16 @@ def _next_role(after: Held, assignments: Sequence[Held]) -> Held | None:
     return min(later, key=lambda h: (h.begin, h.id), default=None)
 
 
-def moves_of(assignments: Sequence[Held], active: bool, ladder_rank: dict[int, int] | None = None
-             ) -> list[Move]:  # fmt: skip
+def moves_of(assignments: Sequence[Held], ladder_rank: dict[int, int] | None = None,
+             spans: Sequence[Span] | None = None) -> list[Move]:  # fmt: skip
     """A person's moves: every span that ended, and where it led. ``ladder_rank`` (role type →
-    rung) decides up or down where both roles are on a ladder; otherwise the role's level."""
+    rung) decides up or down where both roles are on a ladder; otherwise the role's level.
+    ``spans``: the person's spans, when already worked out."""
+    if not assignments:
+        return []
+    active = assignments[0].active
     moves = []
-    for span in spans_of(assignments):
+    for span in spans if spans is not None else spans_of(assignments):
         if span.end is None:
             continue
         last = span.last
@@ -242,13 +261,9 @@ def _direction(a: Held, b: Held, ladder_rank: dict[int, int]) -> str:
 
 def district_moves(*, district: District, ladder_rank: dict[int, int] | None = None
                    ) -> list[Move]:  # fmt: skip
-    held = held_in(district=district)
-    people = by_person(held)
-    active = dict(Staff.objects.filter(district=district, pk__in=list(people))
-                  .values_list("pk", "is_active"))  # fmt: skip
     moves: list[Move] = []
-    for staff_id, assignments in people.items():
-        moves.extend(moves_of(assignments, active.get(staff_id, True), ladder_rank))
+    for assignments in by_person(held_in(district=district)).values():
+        moves.extend(moves_of(assignments, ladder_rank))
     moves.sort(key=lambda m: (m.on, m.staff_id))
     return moves
 
@@ -416,16 +431,9 @@ def flows(*, district: District, first_year: str, last_year: str) -> Flows:
     from outside) and every move out of one."""
     start, _ = school_year_bounds(first_year)
     _, end = school_year_bounds(last_year)
-    people = by_person(held_in(district=district))
-    facts = {
-        pk: (hired, active)
-        for pk, hired, active in Staff.objects.filter(
-            district=district, pk__in=list(people)
-        ).values_list("pk", "hire_date", "is_active")
-    }
     counts: Counter[tuple[str, str]] = Counter()
-    for staff_id, assignments in people.items():
-        hired, active = facts.get(staff_id, (None, True))
+    for assignments in by_person(held_in(district=district)).values():
+        hired = assignments[0].hired
         spans = spans_of(assignments)
         for n, span in enumerate(spans):
             came_from_a_role = any(s.end is not None and s.end + GAP >= span.begin
@@ -433,7 +441,7 @@ def flows(*, district: District, first_year: str, last_year: str) -> Flows:
             if start <= span.begin <= end and not came_from_a_role:
                 new = hired is not None and abs((span.begin - hired).days) <= GAP.days
                 counts[(NEW_HIRE if new else CLASSROOM, span.last.state)] += 1
-        for move in moves_of(assignments, active):
+        for move in moves_of(assignments, spans=spans):
             if start <= move.on <= end:
                 counts[(move.from_state, move.to_state)] += 1
     return Flows([NEW_HIRE, CLASSROOM, SCHOOL, DISTRICT, LEADER, LEFT], dict(counts))

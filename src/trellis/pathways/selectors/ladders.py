@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +24,7 @@ from trellis.core.schoolyear import school_year_of
 from trellis.learning.models import Candidacy, Enrolment
 from trellis.org.models import Staff
 from trellis.pathways.models import Ladder, Standing, Step
-from trellis.pathways.selectors.history import Held, held_in, spans_of
+from trellis.pathways.selectors.history import GAP, ID_CHUNK, Span, by_person, held_in, spans_of
 
 SOON = dt.timedelta(days=365)  # "ready within a year"
 
@@ -73,55 +73,70 @@ def ladder_rank(*, district: District) -> dict[int, int]:
 class Facts:
     today: dt.date
     staff: dict[int, Staff]
-    held: dict[int, list[Held]]
+    spans: dict[int, list[Span]]  # staff → their spans in roles, oldest first
     hours: dict[int, dict[str, Decimal]]  # staff → school year → attended hours
     certified: dict[int, set[int]]  # staff → programs certified
     started: dict[int, set[int]]  # staff → programs under way
     standing: dict[int, bool]  # staff → the latest year's answer
 
 
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
 def facts_for(*, district: District, staff: Sequence[Staff], today: dt.date | None = None) -> Facts:
     today = today or timezone.localdate()
     ids = [s.pk for s in staff]
-    held: dict[int, list[Held]] = defaultdict(list)
-    for h in held_in(district=district, staff_ids=ids):
-        held[h.staff_id].append(h)
+    spans = {
+        pk: spans_of(held)
+        for pk, held in by_person(held_in(district=district, staff_ids=ids)).items()
+    }
     hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row in (
-        Enrolment.objects.filter(district=district, staff_id__in=ids, attended=True)
-        .values("staff_id", "school_year").annotate(total=Sum("hours")).order_by()
-    ):  # fmt: skip
-        hours[row["staff_id"]][row["school_year"]] = row["total"] or Decimal(0)
     certified: dict[int, set[int]] = defaultdict(set)
     started: dict[int, set[int]] = defaultdict(set)
-    for staff_id, program_id, certified_on in Candidacy.objects.filter(
-        district=district, staff_id__in=ids
-    ).values_list("staff_id", "program_id", "certified_on"):
-        (certified if certified_on and certified_on <= today else started)[staff_id].add(program_id)
     standing: dict[int, bool] = {}
-    for staff_id, good in (
-        Standing.objects.filter(district=district, staff_id__in=ids)
-        .order_by("staff_id", "-school_year").values_list("staff_id", "good")
-    ):  # fmt: skip
-        standing.setdefault(staff_id, good)
-    return Facts(today, {s.pk: s for s in staff}, held, hours, certified, started, standing)
+    for chunk in _chunks(ids):
+        for row in (
+            Enrolment.objects.filter(district=district, staff_id__in=chunk, attended=True)
+            .values("staff_id", "school_year").annotate(total=Sum("hours")).order_by()
+        ):  # fmt: skip
+            hours[row["staff_id"]][row["school_year"]] = row["total"] or Decimal(0)
+        for staff_id, program_id, certified_on in Candidacy.objects.filter(
+            district=district, staff_id__in=chunk
+        ).values_list("staff_id", "program_id", "certified_on"):
+            done = certified_on is not None and certified_on <= today
+            (certified if done else started)[staff_id].add(program_id)
+        for staff_id, good in (
+            Standing.objects.filter(district=district, staff_id__in=chunk)
+            .order_by("staff_id", "-school_year").values_list("staff_id", "good")
+        ):  # fmt: skip
+            standing.setdefault(staff_id, good)
+    return Facts(today, {s.pk: s for s in staff}, spans, hours, certified, started, standing)
 
 
 # --- Where someone stands -------------------------------------------------------------------
 
 
-def on_step(step: Step, person: Staff, held: Sequence[Held], today: dt.date) -> dt.date | None:
-    """Since when ``person`` is on ``step`` (None: not on it). A role type counts while they hold
-    it; a classification (teacher, principal) from their hire date, or today if unknown."""
+def on_step(
+    step: Step, person: Staff, spans: Sequence[Span], today: dt.date
+) -> tuple[bool, dt.date | None]:
+    """Whether ``person`` is on ``step``, and since when (None: not known). A role type counts
+    while they hold it, from the start of an unbroken run of the step's roles (a move between
+    two roles of one step does not restart the clock); a classification (teacher, principal)
+    from their hire date."""
     types = {t.pk for t in step.role_types.all()}
-    current = [
-        s for s in spans_of(held) if s.role_type_id in types and (s.end is None or s.end >= today)
-    ]
+    mine = sorted((s for s in spans if s.role_type_id in types), key=lambda s: s.begin)
+    current = [s for s in mine if s.end is None or s.end >= today]
     if current:
-        return min(s.begin for s in current)
+        since = min(s.begin for s in current)
+        for earlier in reversed([s for s in mine if s.begin < since]):
+            if earlier.end is not None and earlier.end + GAP >= since:
+                since = earlier.begin
+        return True, since
     if person.classification in step.classifications and person.is_active:
-        return person.hire_date or today
-    return None
+        return True, person.hire_date
+    return False, None
 
 
 @dataclass
@@ -156,28 +171,35 @@ class Readiness:
 def readiness(ladder: Ladder, steps: Sequence[Step], person: Staff, facts: Facts) -> Readiness:
     """Where ``person`` is on ``ladder`` (the highest rung they are on) and what the next rung
     asks of them."""
-    held = facts.held.get(person.pk, [])
+    spans = facts.spans.get(person.pk, [])
     current, since = None, None
     for step in steps:
-        began = on_step(step, person, held, facts.today)
-        if began is not None:
+        on, began = on_step(step, person, spans, facts.today)
+        if on:
             current, since = step, began
     nxt = next((s for s in steps if current is not None and s.order == current.order + 1), None)
     result = Readiness(ladder, current, since, nxt)
-    if nxt is not None and since is not None:
+    if nxt is not None:
         result.checks = _checks(nxt, person, since, facts)
     return result
 
 
-def _checks(step: Step, person: Staff, since: dt.date, facts: Facts) -> list[Check]:
+def _checks(step: Step, person: Staff, since: dt.date | None, facts: Facts) -> list[Check]:
     checks = []
-    if step.min_years:
+    if step.min_years and since is None:
+        checks.append(
+            Check(
+                _years_label(step),
+                MISSING,
+                "Not known: no hire date or start on this step is recorded",
+            )
+        )
+    elif step.min_years and since is not None:
         due = since + dt.timedelta(days=math.ceil(float(step.min_years) * 365.25))
         years = (facts.today - since).days / 365.25
         checks.append(
             Check(
-                f"{_num(step.min_years)} {'year' if step.min_years == 1 else 'years'} on the "
-                "step below",
+                _years_label(step),
                 MET if due <= facts.today else MISSING,
                 f"{years:.1f} years so far",
                 None if due <= facts.today else due,
@@ -200,6 +222,10 @@ def _checks(step: Step, person: Staff, since: dt.date, facts: Facts) -> list[Che
                             {True: "Recorded by HR", False: "Not in good standing this year",
                              None: "Not recorded by HR yet"}[good]))  # fmt: skip
     return checks
+
+
+def _years_label(step: Step) -> str:
+    return f"{_num(step.min_years)} {'year' if step.min_years == 1 else 'years'} on the step below"
 
 
 def _hours_check(step: Step, person: Staff, facts: Facts) -> Check:

@@ -173,3 +173,37 @@ def test_only_managers_write_ladders_and_standing(bob, world, district_a):
     with pytest.raises(PermissionDenied):
         standing_record(staff=world["tess"], school_year="2025-26", good=True, actor=bob.user)
     assert Ladder.objects.count() == 1
+
+
+def test_a_move_between_two_roles_of_one_step_keeps_the_clock_running(
+    alice, district_a, school_a, world
+):
+    # given a step that both coaches and TOSAs stand on, and Cora who coached, then became a TOSA
+    today = world["today"]
+    tosa = role(district_a, "Technology TOSA", RoleLevel.DISTRICT, standard_key="technology_coach")
+    ladder = ladder_save(district=district_a, name="Coaching track", actor=alice.user)
+    steps_save(ladder=ladder, actor=alice.user, specs=[
+        StepSpec("Coach or TOSA", role_type_ids=[world["coach"].pk, tosa.pk]),
+        StepSpec("Learning director", classifications=["lea_administrator"],
+                 min_years=Decimal(2)),
+    ])  # fmt: skip
+    cora = StaffFactory(district=district_a, school=school_a, first_name="Cora")
+    began = today - dt.timedelta(days=900)
+    hold(world["coach"], cora, began, today - dt.timedelta(days=400), "change_of_assignment")
+    hold(tosa, cora, today - dt.timedelta(days=380))
+    # when her readiness on the coaching track is read
+    results = {r.ladder.name: r for r in selectors.person_readiness(district=district_a,
+                                                                      person=cora)}  # fmt: skip
+    # then she has been on the step since she began coaching, and has her two years
+    track = results["Coaching track"]
+    assert track.since == began
+    assert [c.state for c in track.checks] == ["met"]
+
+
+def test_without_a_hire_date_the_years_are_not_known_rather_than_zero(district_a, school_a, world):
+    newcomer = StaffFactory(district=district_a, school=school_a, first_name="Nia", hire_date=None)
+    result = readiness_of(district_a, newcomer)
+    assert result.current.name == "Classroom teacher" and result.since is None
+    years = next(c for c in result.checks if "years on the step below" in c.label)
+    assert (years.state, years.by) == ("missing", None)
+    assert "no hire date" in years.detail

@@ -305,7 +305,7 @@ class Entry:
 
 def career(district: District, person: Staff) -> list[Entry]:
     held = history.held_in(district=district, staff_ids=[person.pk])
-    moves = history.moves_of(held, person.is_active, selectors.ladder_rank(district=district))
+    moves = history.moves_of(held, selectors.ladder_rank(district=district))
     names = school_names(district, [h.school_id for h in held] + [person.school_id])
     entries = [Entry(h.begin, ASSIGNMENT, h.end, "Assignment", h.role,
                      names.get(h.school_id or 0, OFFICE), history.REASON_LABELS.get(h.reason, ""))
