@@ -15,11 +15,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from trellis.core import policy
 from trellis.core.api import api_district
 from trellis.core.schoolyear import school_year_of
-from trellis.org.selectors import school_list
 from trellis.pathways.api.ladders import SchoolYear
 from trellis.pathways.selectors import history
 from trellis.pathways.selectors.history import RETENTION_YEARS, STATE_LABELS
-from trellis.pathways.selectors.ladders import ladder_rank
+from trellis.pathways.selectors.ladders import ladder_rank, school_names
 
 router = Router()
 REPORTS = policy.PATHWAYS_REPORTS
@@ -106,7 +105,7 @@ def _this_year() -> str:
 @paginate(LimitOffsetPagination)
 def moves(request: HttpRequest, kind: Kind | None = None, school_year: SchoolYear | None = None
           ) -> Any:  # fmt: skip
-    district = api_district(request, REPORTS)
+    district = api_district(request, policy.PATHWAYS_MANAGE)
     return history.moves_list(district=district, ladder_rank=ladder_rank(district=district),
                               kind=kind or "", school_year=school_year or "")  # fmt: skip
 
@@ -118,7 +117,7 @@ def moves(request: HttpRequest, kind: Kind | None = None, school_year: SchoolYea
 )
 def turnover(request: HttpRequest, school_year: SchoolYear | None = None) -> Any:
     district = api_district(request, REPORTS)
-    schools = dict(school_list(district=district).values_list("pk", "name"))
+    schools = school_names(district)
     result = history.turnover(district=district, school_year=school_year or _this_year(),
                               schools=schools)  # fmt: skip
     return {

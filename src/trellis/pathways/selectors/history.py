@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -71,9 +72,8 @@ STATE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Held:
-    """One assignment, as plain data."""
+class Held(NamedTuple):
+    """One assignment, as plain data (a tuple: thousands are built per report)."""
 
     id: int
     staff_id: int
@@ -218,48 +218,61 @@ def _next_role(after: Held, assignments: Sequence[Held]) -> Held | None:
     return min(later, key=lambda h: (h.begin, h.id), default=None)
 
 
-def moves_of(assignments: Sequence[Held], ladder_rank: dict[int, int] | None = None,
-             spans: Sequence[Span] | None = None) -> list[Move]:  # fmt: skip
-    """A person's moves: every span that ended, and where it led. ``ladder_rank`` (role type →
-    rung) decides up or down where both roles are on a ladder; otherwise the role's level.
-    ``spans``: the person's spans, when already worked out."""
+LadderRank = dict[int, dict[int, int]]  # role type → {ladder → rung}
+
+
+def moves_of(assignments: Sequence[Held], ladder_rank: LadderRank | None = None,
+             spans: Sequence[Span] | None = None, today: dt.date | None = None
+             ) -> list[Move]:  # fmt: skip
+    """A person's moves: every span that has ended, and where it led. ``ladder_rank`` decides
+    up or down where both roles are on one ladder; otherwise the roles' levels. ``spans``: the
+    person's spans, when already worked out."""
     if not assignments:
         return []
-    active = assignments[0].active
+    today = today or timezone.localdate()
+    spans = spans if spans is not None else spans_of(assignments)
+    ended = [s for s in spans if s.end is not None and s.end <= today]
+    still_in_a_role = len(ended) < len(spans)
+    # Someone who has left the district left from their last role; earlier ones led elsewhere.
+    final = None
+    if not still_in_a_role and not assignments[0].active and ended:
+        final = max(ended, key=lambda s: (s.end or s.begin, s.begin))
     moves = []
-    for span in spans if spans is not None else spans_of(assignments):
-        if span.end is None:
-            continue
+    for span in ended:
         last = span.last
         nxt = _next_role(last, assignments)
         if nxt is not None:
             kind = _direction(last, nxt, ladder_rank or {})
-            if last.reason == EndReason.PROMOTED and kind != MoveKind.PROMOTION:
+            if last.reason == EndReason.PROMOTED:
                 kind = MoveKind.PROMOTION
-            moves.append(Move(last.staff_id, span.end, kind, last.reason, last.role, nxt.role,
-                              last.state, nxt.state, last.school_id))  # fmt: skip
+            elif last.reason == EndReason.RETURNED_TO_CLASSROOM or nxt.level == RoleLevel.CLASSROOM:
+                kind = MoveKind.RETURN
+            moves.append(Move(last.staff_id, span.end or last.begin, kind, last.reason, last.role,
+                              nxt.role, last.state, nxt.state, last.school_id))  # fmt: skip
             continue
         if last.reason == EndReason.PROMOTED:
             kind, to_state = MoveKind.PROMOTION, LEADER
-        elif last.reason in EXIT_REASONS or not active:
+        elif last.reason in EXIT_REASONS or (
+            span is final and last.reason != EndReason.RETURNED_TO_CLASSROOM
+        ):
             kind, to_state = MoveKind.EXIT, LEFT
         else:
             kind, to_state = MoveKind.RETURN, CLASSROOM
         to_role = OUTSIDE_POST if kind == MoveKind.PROMOTION else STATE_LABELS[to_state]
-        moves.append(Move(last.staff_id, span.end, kind, last.reason, last.role, to_role,
-                          last.state, to_state, last.school_id))  # fmt: skip
+        moves.append(Move(last.staff_id, span.end or last.begin, kind, last.reason, last.role,
+                          to_role, last.state, to_state, last.school_id))  # fmt: skip
     return moves
 
 
-def _direction(a: Held, b: Held, ladder_rank: dict[int, int]) -> str:
-    if a.role_type_id in ladder_rank and b.role_type_id in ladder_rank:
-        up = ladder_rank[b.role_type_id] - ladder_rank[a.role_type_id]
-    else:
-        up = b.rank - a.rank
+def _direction(a: Held, b: Held, ladder_rank: LadderRank) -> str:
+    """Up, across or down: by the rungs of a ladder both roles are on, else by level."""
+    a_rungs, b_rungs = ladder_rank.get(a.role_type_id, {}), ladder_rank.get(b.role_type_id, {})
+    shared = sorted(set(a_rungs) & set(b_rungs))
+    up = b_rungs[shared[0]] - a_rungs[shared[0]] if shared else b.rank - a.rank
     return MoveKind.PROMOTION if up > 0 else MoveKind.LATERAL if up == 0 else MoveKind.STEP_BACK
 
 
-def district_moves(*, district: District, ladder_rank: dict[int, int] | None = None
+def district_moves(*, district: District, ladder_rank: LadderRank | None = None
                    ) -> list[Move]:  # fmt: skip
     moves: list[Move] = []
     for assignments in by_person(held_in(district=district)).values():
@@ -268,7 +281,7 @@ def district_moves(*, district: District, ladder_rank: dict[int, int] | None = N
     return moves
 
 
-def moves_list(*, district: District, ladder_rank: dict[int, int] | None = None, kind: str = "",
+def moves_list(*, district: District, ladder_rank: LadderRank | None = None, kind: str = "",
                school_year: str = "") -> list[Move]:  # fmt: skip
     """The district's moves, the latest first; of one kind, in one school year, when asked."""
     return [
@@ -317,7 +330,8 @@ def turnover(*, district: District, school_year: str, schools: dict[int, str]) -
             school = schools.get(span.school_on(last) or 0, "District office")
             rows = (by_role.setdefault(span.role, TurnoverRow(span.role, 0, 0)),
                     by_school.setdefault(school, TurnoverRow(school, 0, 0)), total)  # fmt: skip
-            left = span.end is not None and first <= span.end <= last
+            # A planned last day later this year is not a departure yet.
+            left = span.end is not None and first <= span.end <= min(last, timezone.localdate())
             for row in rows:
                 row.held += 1
                 if left:
@@ -395,8 +409,9 @@ def new_leaders(*, district: District) -> list[NewLeaders]:
     years: dict[str, NewLeaders] = {}
     for assignments in by_person(held_in(district=district)).values():
         spans = spans_of(assignments)
-        for span in spans:
-            if not span.leader:
+        for n, span in enumerate(spans):
+            # Assistant principal to principal is one leader, counted when they first led.
+            if not span.leader or any(s.leader for s in spans[:n]):
                 continue
             year = school_year_of(span.begin)
             row = years.setdefault(year, NewLeaders(year, 0, 0))

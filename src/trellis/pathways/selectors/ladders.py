@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,9 +22,17 @@ from django.utils import timezone
 from trellis.core.models import District
 from trellis.core.schoolyear import school_year_of
 from trellis.learning.models import Candidacy, Enrolment
-from trellis.org.models import Staff
+from trellis.org.models import School, Staff
 from trellis.pathways.models import Ladder, Standing, Step
-from trellis.pathways.selectors.history import GAP, ID_CHUNK, Span, by_person, held_in, spans_of
+from trellis.pathways.selectors.history import (
+    GAP,
+    ID_CHUNK,
+    LadderRank,
+    Span,
+    by_person,
+    held_in,
+    spans_of,
+)
 
 SOON = dt.timedelta(days=365)  # "ready within a year"
 
@@ -56,14 +64,14 @@ def steps_of(*, ladder: Ladder) -> list[Step]:
     )
 
 
-def ladder_rank(*, district: District) -> dict[int, int]:
-    """Role type → rung, for telling a promotion from a lateral move (the highest rung a role
-    has on any ladder)."""
-    rank: dict[int, int] = {}
+def ladder_rank(*, district: District) -> LadderRank:
+    """Role type → {ladder → rung}, for telling a promotion from a lateral move; two roles are
+    compared only on a ladder they share."""
+    rank: LadderRank = defaultdict(dict)
     for step in Step.objects.filter(district=district).prefetch_related("role_types"):
         for role_type in step.role_types.all():
-            rank[role_type.pk] = max(rank.get(role_type.pk, 0), step.order)
-    return rank
+            rank[role_type.pk][step.ladder_id] = step.order
+    return dict(rank)
 
 
 # --- The facts readiness needs, for many people at once -------------------------------------
@@ -76,8 +84,8 @@ class Facts:
     spans: dict[int, list[Span]]  # staff → their spans in roles, oldest first
     hours: dict[int, dict[str, Decimal]]  # staff → school year → attended hours
     certified: dict[int, set[int]]  # staff → programs certified
-    started: dict[int, set[int]]  # staff → programs under way
-    standing: dict[int, bool]  # staff → the latest year's answer
+    started: dict[int, dict[int, dt.date]]  # staff → program under way → when it began
+    standing: dict[int, bool]  # staff → HR's answer for this school year or the last
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -94,21 +102,25 @@ def facts_for(*, district: District, staff: Sequence[Staff], today: dt.date | No
     }
     hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
     certified: dict[int, set[int]] = defaultdict(set)
-    started: dict[int, set[int]] = defaultdict(set)
+    started: dict[int, dict[int, dt.date]] = defaultdict(dict)
     standing: dict[int, bool] = {}
+    # An answer from years ago says nothing about standing now.
+    recent = [school_year_of(today), school_year_of(today - SOON)]
     for chunk in _chunks(ids):
         for row in (
             Enrolment.objects.filter(district=district, staff_id__in=chunk, attended=True)
             .values("staff_id", "school_year").annotate(total=Sum("hours")).order_by()
         ):  # fmt: skip
             hours[row["staff_id"]][row["school_year"]] = row["total"] or Decimal(0)
-        for staff_id, program_id, certified_on in Candidacy.objects.filter(
+        for staff_id, program_id, started_on, certified_on in Candidacy.objects.filter(
             district=district, staff_id__in=chunk
-        ).values_list("staff_id", "program_id", "certified_on"):
-            done = certified_on is not None and certified_on <= today
-            (certified if done else started)[staff_id].add(program_id)
+        ).values_list("staff_id", "program_id", "started_on", "certified_on"):
+            if certified_on is not None and certified_on <= today:
+                certified[staff_id].add(program_id)
+            else:
+                started[staff_id][program_id] = started_on
         for staff_id, good in (
-            Standing.objects.filter(district=district, staff_id__in=chunk)
+            Standing.objects.filter(district=district, staff_id__in=chunk, school_year__in=recent)
             .order_by("staff_id", "-school_year").values_list("staff_id", "good")
         ):  # fmt: skip
             standing.setdefault(staff_id, good)
@@ -126,7 +138,9 @@ def on_step(
     two roles of one step does not restart the clock); a classification (teacher, principal)
     from their hire date."""
     types = {t.pk for t in step.role_types.all()}
-    mine = sorted((s for s in spans if s.role_type_id in types), key=lambda s: s.begin)
+    # Only roles already begun: a post someone will take up next term is not theirs yet.
+    mine = sorted((s for s in spans if s.role_type_id in types and s.begin <= today),
+                  key=lambda s: s.begin)  # fmt: skip
     current = [s for s in mine if s.end is None or s.end >= today]
     if current:
         since = min(s.begin for s in current)
@@ -210,10 +224,11 @@ def _checks(step: Step, person: Staff, since: dt.date | None, facts: Facts) -> l
     for program in step.certifications.all():
         if program.pk in facts.certified.get(person.pk, set()):
             checks.append(Check(program.name, MET, "Certified"))
-        elif program.pk in facts.started.get(person.pk, set()):
-            # Certifications in this district take about a school year once begun.
+        elif program.pk in facts.started.get(person.pk, {}):
+            # A certification takes about a school year once begun; past that, no guess.
+            due = facts.started[person.pk][program.pk] + SOON
             checks.append(Check(program.name, IN_PROGRESS, "Under way",
-                                facts.today + SOON))  # fmt: skip
+                                due if due >= facts.today else None))  # fmt: skip
         else:
             checks.append(Check(program.name, MISSING, "Not started"))
     if step.good_standing:
@@ -245,8 +260,11 @@ def _hours_check(step: Step, person: Staff, facts: Facts) -> Check:
 
 def person_readiness(*, district: District, person: Staff) -> list[Readiness]:
     facts = facts_for(district=district, staff=[person])
-    return [readiness(ladder, steps_of(ladder=ladder), person, facts)
-            for ladder in ladder_list(district=district)]  # fmt: skip
+    ladders = ladder_list(district=district).prefetch_related(
+        "steps__role_types", "steps__certifications"
+    )
+    return [readiness(ladder, sorted(ladder.steps.all(), key=lambda s: s.order), person, facts)
+            for ladder in ladders]  # fmt: skip
 
 
 # --- Succession -----------------------------------------------------------------------------
@@ -310,3 +328,11 @@ def people_on_counts(*, district: District, steps: Sequence[Step]) -> dict[int, 
 def standing_list(*, district: District, staff: Staff) -> QuerySet[Standing]:
     """HR's yes/no for one person, the latest school year first."""
     return Standing.objects.filter(district=district, staff=staff).select_related("recorded_by")
+
+
+def school_names(district: District, ids: Iterable[int | None] | None = None) -> dict[int, str]:
+    """School id → name: of these schools, or of every school of the district."""
+    schools = School.objects.filter(district=district)
+    if ids is not None:
+        schools = schools.filter(pk__in=[pk for pk in set(ids) if pk is not None])
+    return dict(schools.values_list("pk", "name"))

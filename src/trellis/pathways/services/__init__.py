@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -118,52 +119,77 @@ def _members(spec: StepSpec) -> set[str]:
     return {f"type:{i}" for i in spec.role_type_ids} | {f"class:{c}" for c in spec.classifications}
 
 
-def _check_ladder(ladder: Ladder, specs: Sequence[StepSpec], programs: Mapping[int, Any]) -> None:
-    """Rules across steps: no role on two rungs (a cycle), no certification dropped on the
-    way up, and no contradiction with the district's other ladders."""
+def _check_ladder(
+    ladder: Ladder, specs: Sequence[StepSpec], programs: Mapping[int, Any]
+) -> dict[str, str]:
+    """Rules across steps: no role on two rungs, no certification dropped on the way up, and
+    no circle with the district's other ladders. Every problem, not only the first."""
+    errors: dict[str, str] = {}
     seen: dict[str, int] = {}
     for n, spec in enumerate(specs):
-        for key in _members(spec):
-            if key in seen:
-                raise ValidationError({f"steps.{n}.role_types": (
+        for key in sorted(_members(spec)):
+            if key in seen and seen[key] != n:
+                errors[f"steps.{n}.role_types"] = (
                     f"“{spec.name}” repeats a role of step {seen[key] + 1}; a ladder cannot "
-                    "lead back to a rung below.")})  # fmt: skip
-            seen[key] = n
+                    "lead back to a rung below."
+                )
+            seen.setdefault(key, n)
     for n in range(1, len(specs)):
         dropped = set(specs[n - 1].certification_ids) - set(specs[n].certification_ids)
-        if dropped:
+        if dropped and all(i in programs for i in dropped):
             names = ", ".join(programs[i].name for i in sorted(dropped))
-            raise ValidationError({f"steps.{n}.certifications": (
+            errors[f"steps.{n}.certifications"] = (
                 f"“{specs[n].name}” would skip {names}, required on the step below; a higher "
-                "step keeps every certification of the steps under it.")})  # fmt: skip
-    _check_against_other_ladders(ladder, specs)
+                "step keeps every certification of the steps under it."
+            )
+    if not errors:
+        errors |= _circle_with_other_ladders(ladder, specs)
+    return errors
 
 
-def _check_against_other_ladders(ladder: Ladder, specs: Sequence[StepSpec]) -> None:
-    """Two ladders must not disagree about which of two roles is higher: together they would
-    form a cycle."""
-    mine = {key: n for n, spec in enumerate(specs) for key in _members(spec)}
+def _circle_with_other_ladders(ladder: Ladder, specs: Sequence[StepSpec]) -> dict[str, str]:
+    """Every ladder says which roles sit above which; taken together (this one as it would be)
+    they must never go in a circle, however many ladders the circle runs through."""
+    rungs: dict[int, list[set[str]]] = {}  # ladder → the members of each rung, bottom first
+    names: dict[int, str] = {}
     others = (
-        Step.objects.filter(district_id=ladder.district_id)
-        .exclude(ladder_id=ladder.pk)
-        .prefetch_related("role_types")
-        .select_related("ladder")
-        .order_by("ladder_id", "order")
-    )
-    ranks: dict[int, dict[str, tuple[int, str]]] = {}
+        Step.objects.filter(district_id=ladder.district_id).exclude(ladder_id=ladder.pk)
+        .prefetch_related("role_types").select_related("ladder").order_by("ladder_id", "order")
+    )  # fmt: skip
     for step in others:
         keys = {f"type:{t.pk}" for t in step.role_types.all()}
         keys |= {f"class:{c}" for c in step.classifications}
-        for key in keys:
-            ranks.setdefault(step.ladder_id, {})[key] = (step.order, step.ladder.name)
-    for other in ranks.values():
-        shared = [k for k in mine if k in other]
-        for a in shared:
-            for b in shared:
-                if mine[a] < mine[b] and other[a][0] > other[b][0]:
-                    raise ValidationError({f"steps.{mine[b]}.role_types": (
-                        f"The ladder “{other[a][1]}” puts these roles the other way round; "
-                        "together the two ladders would go in a circle.")})  # fmt: skip
+        rungs.setdefault(step.ladder_id, []).append(keys)
+        names[step.ladder_id] = step.ladder.name
+    rungs[ladder.pk or 0] = [_members(spec) for spec in specs]
+    above: dict[str, set[str]] = {}
+    for steps in rungs.values():
+        for lower, upper in pairwise(steps):
+            for key in lower:
+                above.setdefault(key, set()).update(upper - lower)
+    mine = {key: n for n, spec in enumerate(specs) for key in _members(spec)}
+    for key, n in sorted(mine.items(), key=lambda kv: kv[1]):
+        if _reaches(above, start=key, goal=key):
+            others_named = ", ".join(f"“{name}”" for name in sorted(names.values()))
+            return {f"steps.{n}.role_types": (
+                f"With the ladder{'s' if len(names) > 1 else ''} {others_named}, "
+                f"“{specs[n].name}” would sit both above and below the same role: together the "
+                "ladders would go in a circle.")}  # fmt: skip
+    return {}
+
+
+def _reaches(above: Mapping[str, set[str]], *, start: str, goal: str) -> bool:
+    """Whether climbing from ``start`` ever comes back to ``goal``."""
+    seen: set[str] = set()
+    todo = list(above.get(start, ()))
+    while todo:
+        key = todo.pop()
+        if key == goal:
+            return True
+        if key not in seen:
+            seen.add(key)
+            todo.extend(above.get(key, ()))
+    return False
 
 
 @transaction.atomic
@@ -181,10 +207,11 @@ def steps_save(*, ladder: Ladder, specs: Sequence[StepSpec], actor: User) -> lis
     errors: dict[str, str] = {}
     for n, spec in enumerate(specs):
         errors |= _check_spec(n, spec, types, programs)
+    errors |= {k: v for k, v in _check_ladder(ladder, specs, programs).items() if k not in errors}
     if errors:
         raise ValidationError(errors)
-    _check_ladder(ladder, specs, programs)
-    before = list(ladder.steps.values_list("name", flat=True))
+    before = [_snapshot(step) for step in ladder.steps.prefetch_related(
+        "role_types", "certifications").order_by("order")]  # fmt: skip
     ladder.steps.all().delete()
     steps = []
     for n, spec in enumerate(specs, start=1):
@@ -199,8 +226,19 @@ def steps_save(*, ladder: Ladder, specs: Sequence[StepSpec], actor: User) -> lis
         step.certifications.set([programs[i] for i in dict.fromkeys(spec.certification_ids)])
         steps.append(step)
     audit_record(actor=actor, action="pathways.steps_saved", target=ladder,
-                 changes={"steps": [before, [s.name for s in steps]]})  # fmt: skip
+                 changes={"steps": [before, [_snapshot(step) for step in steps]]})  # fmt: skip
     return steps
+
+
+def _snapshot(step: Step) -> dict[str, Any]:
+    """A step's requirements as the audit history keeps them, before and after a change."""
+    return {
+        "name": step.name, "role types": sorted(t.name for t in step.role_types.all()),
+        "classifications": step.classifications, "years": str(step.min_years),
+        "hours": str(step.min_hours), "over school years": step.hours_years,
+        "good standing": step.good_standing,
+        "certifications": sorted(c.name for c in step.certifications.all()),
+    }  # fmt: skip
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from trellis.factories import SchoolFactory, StaffFactory
 from trellis.org.models import StaffClassification
@@ -68,7 +69,7 @@ def test_moves_are_read_from_the_history_with_their_kind_and_reason(district_a, 
 
 
 def test_a_ladder_decides_up_or_across_where_both_roles_are_on_it(district_a, career):
-    same_rung = {career["coach"].pk: 2, career["tosa"].pk: 2}
+    same_rung = {career["coach"].pk: {1: 2}, career["tosa"].pk: {1: 2}}
     moves = history.district_moves(district=district_a, ladder_rank=same_rung)
     eve = career["people"]["Eve"].pk
     assert [m.kind for m in moves if m.staff_id == eve] == [MoveKind.LATERAL]
@@ -130,3 +131,38 @@ def test_another_districts_history_is_never_read(district_a, district_b, career)
     assert history.new_leaders(district=district_b) == []
     everything = history.flows(district=district_b, first_year="2020-21", last_year="2024-25")
     assert everything.total == 0
+
+
+def test_someone_who_left_left_from_their_last_role_only(district_a, school_a, career):
+    # given Gus, who went back to the classroom in 2021, coached again and then retired
+    gus = StaffFactory(district=district_a, school=school_a, first_name="Gus")
+    coach, tosa = career["coach"], career["tosa"]
+    hold(coach, gus, D(2019, 8, 1), D(2021, 6, 30), EndReason.RETURNED_TO_CLASSROOM)
+    hold(tosa, gus, D(2022, 8, 1), D(2024, 6, 30), EndReason.OTHER)
+    gus.is_active = False
+    gus.save()
+    # then the early return stays a return, and only the last role ends in an exit
+    moves = [m.kind for m in history.district_moves(district=district_a) if m.staff_id == gus.pk]
+    assert moves == [MoveKind.RETURN, MoveKind.EXIT]
+
+
+def test_an_assistant_principal_who_becomes_principal_is_one_new_leader(
+    district_a, school_a, career
+):
+    assistant = role(district_a, "Assistant principal", RoleLevel.SCHOOL,
+                     StaffClassification.ASSISTANT_PRINCIPAL)  # fmt: skip
+    hal = StaffFactory(district=district_a, school=school_a, first_name="Hal")
+    hold(career["coach"], hal, D(2019, 8, 1), D(2021, 6, 30), EndReason.PROMOTED)
+    hold(assistant, hal, D(2021, 7, 1), D(2023, 6, 30), EndReason.PROMOTED)
+    hold(career["principal"], hal, D(2023, 7, 1))
+    rows = {r.school_year: (r.leaders, r.from_pl) for r in history.new_leaders(district=district_a)}
+    assert rows["2021-22"] == (1, 1)  # Hal, from coaching
+    assert rows["2023-24"] == (1, 0)  # Fay only: Hal's principalship is not a second new leader
+
+
+def test_a_planned_last_day_is_not_a_departure_yet(district_a, school_a, career):
+    ida = StaffFactory(district=district_a, school=school_a, first_name="Ida")
+    today = timezone.localdate()
+    hold(career["coach"], ida, today - dt.timedelta(days=200), today + dt.timedelta(days=60),
+         EndReason.RETIRED)  # fmt: skip
+    assert not [m for m in history.district_moves(district=district_a) if m.staff_id == ida.pk]

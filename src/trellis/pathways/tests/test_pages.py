@@ -511,6 +511,18 @@ def test_a_principal_reads_the_reports_but_not_anyones_career(ladder, people, di
     assert client.get(reverse("pathways:flows")).status_code == 200
     assert client.get(reverse("pathways:person", args=[people["tess"].pk])).status_code == 404
     assert client.get(reverse("pathways:ladder-edit", args=[ladder.pk])).status_code == 403
+    # named people and why they left are for those who manage careers
+    assert client.get(reverse("pathways:moves")).status_code == 403
+    assert client.get(reverse("pathways:moves-export", args=["csv"])).status_code == 403
+    assert client.get("/api/v1/pathways/moves").status_code == 403
+
+
+def test_pay_on_a_ladder_is_shown_only_to_those_who_may_see_pay(bob, ladder, people):
+    position = people["coaching"].position
+    PayTerms.objects.create(district=position.district, position=position, stipend=3000)
+    response = bob.client().get(reverse("pathways:ladder", args=[ladder.pk]))
+    assert all(r.pay_words == "" for r in response.context["rows"])
+    assert "$3,000" not in response.content.decode()
 
 
 def test_bobs_own_export_needs_the_export_permission(bob, ladder, people):

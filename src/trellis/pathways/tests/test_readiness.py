@@ -207,3 +207,42 @@ def test_without_a_hire_date_the_years_are_not_known_rather_than_zero(district_a
     years = next(c for c in result.checks if "years on the step below" in c.label)
     assert (years.state, years.by) == ("missing", None)
     assert "no hire date" in years.detail
+
+
+def test_three_ladders_that_go_in_a_circle_are_refused(alice, district_a, world):
+    # given coach below principal (the world's ladder) and principal below a director
+    director = role(
+        district_a, "Director", RoleLevel.DISTRICT, StaffClassification.LEA_ADMINISTRATOR
+    )
+    second = ladder_save(district=district_a, name="Leadership", actor=alice.user)
+    steps_save(ladder=second, actor=alice.user, specs=[
+        StepSpec("Principal", role_type_ids=[world["principal"].pk]),
+        StepSpec("Director", role_type_ids=[director.pk]),
+    ])  # fmt: skip
+    # when a third ladder puts the director below the coach
+    third = ladder_save(district=district_a, name="Back down", actor=alice.user)
+    with pytest.raises(ValidationError, match="go in a circle"):
+        steps_save(ladder=third, actor=alice.user, specs=[
+            StepSpec("Director", role_type_ids=[director.pk]),
+            StepSpec("Coach", role_type_ids=[world["coach"].pk]),
+        ])  # fmt: skip
+    assert not third.steps.exists()
+
+
+def test_a_standing_from_years_ago_does_not_count_now(alice, district_a, world):
+    tess = world["tess"]
+    standing_record(staff=tess, school_year="2019-20", good=True, actor=alice.user)
+    result = readiness_of(district_a, tess)
+    standing = next(c for c in result.checks if c.label == "In good standing")
+    assert standing.state == "missing"
+
+
+def test_every_problem_of_a_ladder_is_reported_at_once(alice, world):
+    coach = world["coach"]
+    with pytest.raises(ValidationError) as error:
+        steps_save(ladder=world["ladder"], actor=alice.user, specs=[
+            StepSpec("Teacher", classifications=["teacher"], min_hours=Decimal(-3)),
+            StepSpec("Coach", role_type_ids=[coach.pk]),
+            StepSpec("Coach again", role_type_ids=[coach.pk]),
+        ])  # fmt: skip
+    assert {"steps.0.min_hours", "steps.2.role_types"} <= set(error.value.message_dict)

@@ -5,7 +5,6 @@ a person's career timeline and readiness with HR's standing record."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,7 +25,7 @@ from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
 from trellis.org.models import Staff, StaffClassification
-from trellis.org.selectors import school_list, staff_get, staff_of_user
+from trellis.org.selectors import staff_get, staff_of_user
 from trellis.pathways.forms.ladders import LadderForm, StandingForm, step_formset
 from trellis.pathways.models import Ladder, Step
 from trellis.pathways.selectors import history
@@ -40,7 +39,8 @@ REPORTS = policy.PATHWAYS_REPORTS
 # The pathways sections, in the order the tabs show them: (label, url name, permission).
 SECTIONS = (
     ("Ladders", "pathways:home", None),
-    ("Moves", "pathways:moves", REPORTS),
+    # Named people and why they left: for those who manage careers, not every report reader.
+    ("Moves", "pathways:moves", policy.PATHWAYS_MANAGE),
     ("Turnover", "pathways:turnover", REPORTS),
     ("Retention", "pathways:retention", REPORTS),
     ("Pipeline", "pathways:pipeline", REPORTS),
@@ -68,14 +68,6 @@ def require_export(request: HttpRequest, perm: str) -> tuple[District, User]:
     district, user = require_district(request, perm)
     policy.require(user, policy.EXPORT, district)
     return district, user
-
-
-def school_names(district: District, ids: Iterable[int | None] | None = None) -> dict[int, str]:
-    """School id → name: of these schools, or of every school of the district."""
-    schools = school_list(district=district)
-    if ids is not None:
-        schools = schools.filter(pk__in=[pk for pk in set(ids) if pk is not None])
-    return dict(schools.values_list("pk", "name"))
 
 
 def _count(value: Any, unit: str) -> str:
@@ -128,10 +120,12 @@ class StepRow:
         return f"{'; '.join(p for p in parts if p)} ({typical})"
 
 
-def step_rows(district: District, steps: list[Step]) -> list[StepRow]:
+def step_rows(district: District, steps: list[Step], user: User) -> list[StepRow]:
     counts = selectors.people_on_counts(district=district, steps=steps)
     groups = {s.pk: [t.pk for t in s.role_types.all()] for s in steps}
-    pay = typical_pay(district=district, groups=groups)
+    # A step with one post would show that person's pay: only for those who may see pay.
+    may_see_pay = policy.can(user, policy.PAY_VIEW, district)
+    pay = typical_pay(district=district, groups=groups) if may_see_pay else {}
     return [StepRow(s, counts[s.pk], pay.get(s.pk)) for s in steps]
 
 
@@ -168,7 +162,7 @@ def ladder(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.ladder_get(district=district, pk=pk)
     context = {
         "ladder": found,
-        "rows": step_rows(district, selectors.steps_of(ladder=found)),
+        "rows": step_rows(district, selectors.steps_of(ladder=found), user),
         "can_manage": policy.can(user, policy.PATHWAYS_MANAGE, district),
         "crumbs": crumbs((found.name, None)),
     }
@@ -178,9 +172,9 @@ def ladder(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def ladder_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    district, _ = require_export(request, policy.VIEW)
+    district, user = require_export(request, policy.VIEW)
     found = selectors.ladder_get(district=district, pk=pk)
-    rows = step_rows(district, selectors.steps_of(ladder=found))
+    rows = step_rows(district, selectors.steps_of(ladder=found), user)
     return export_response(
         fmt=fmt, stem=f"ladder-{found.pk}",
         header=["Step", "Name", "Who is on it", "To move up onto it", "Pay change", "People"],
@@ -200,7 +194,9 @@ def ladder_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     trail = crumbs(*([(found.name, back)] if found else []), (title, None))
     form = LadderForm.of(request.POST or None, found)
     rows = step_formset(request.POST or None, district=district, steps=steps)
-    if request.method == "POST" and form.is_valid() and rows.is_valid():
+    # Both checked, so a bad name does not hide the steps' own errors.
+    valid = [form.is_valid(), rows.is_valid()] if request.method == "POST" else [False]
+    if all(valid):
         try:
             # The ladder and its steps are one change: a refused step leaves no ladder behind.
             with transaction.atomic():
@@ -306,7 +302,7 @@ class Entry:
 def career(district: District, person: Staff) -> list[Entry]:
     held = history.held_in(district=district, staff_ids=[person.pk])
     moves = history.moves_of(held, selectors.ladder_rank(district=district))
-    names = school_names(district, [h.school_id for h in held] + [person.school_id])
+    names = selectors.school_names(district, [h.school_id for h in held] + [person.school_id])
     entries = [Entry(h.begin, ASSIGNMENT, h.end, "Assignment", h.role,
                      names.get(h.school_id or 0, OFFICE), history.REASON_LABELS.get(h.reason, ""))
                for h in held]  # fmt: skip

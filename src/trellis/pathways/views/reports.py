@@ -14,6 +14,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from trellis.core import policy
+from trellis.core.audit import audit_record
 from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
 from trellis.core.tenancy import require_district
@@ -21,8 +22,8 @@ from trellis.org.selectors import staff_list
 from trellis.pathways.forms.reports import FlowsForm, MovesFilterForm, YearForm
 from trellis.pathways.selectors import history
 from trellis.pathways.selectors.history import RETENTION_YEARS, STATE_LABELS, Move
-from trellis.pathways.selectors.ladders import ladder_rank
-from trellis.pathways.views.ladders import OFFICE, crumbs, require_export, school_names, tabs
+from trellis.pathways.selectors.ladders import ladder_rank, school_names
+from trellis.pathways.views.ladders import OFFICE, crumbs, require_export, tabs
 
 REPORTS = policy.PATHWAYS_REPORTS
 Reader = tuple[District, User]
@@ -52,7 +53,7 @@ def _moves(district: District, kind: str, year: str) -> list[Move]:
 @login_required
 @require_GET
 def moves(request: HttpRequest) -> HttpResponse:
-    reader = district, _ = require_district(request, REPORTS)
+    reader = district, _ = require_district(request, policy.PATHWAYS_MANAGE)
     form = MovesFilterForm(request.GET)
     page = paginate(_moves(district, *form.values()), page_number(request))  # type: ignore[arg-type]
     shown: list[Move] = list(page.object_list)
@@ -66,8 +67,10 @@ def moves(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def moves_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    district, _ = require_export(request, REPORTS)
+    district, user = require_export(request, policy.PATHWAYS_MANAGE)
     kind, year = MovesFilterForm(request.GET).values()
+    audit_record(actor=user, action="pathways.moves_exported", target=district, district=district,
+                 changes={"format": [None, fmt]})  # fmt: skip
     staff = staff_list(district=district).values_list(
         "pk", "staff_unique_id", "first_name", "last_name"
     )
