@@ -275,8 +275,9 @@ def _direction(a: Held, b: Held, ladder_rank: LadderRank) -> str:
 def district_moves(*, district: District, ladder_rank: LadderRank | None = None
                    ) -> list[Move]:  # fmt: skip
     moves: list[Move] = []
+    today = timezone.localdate()  # once: it is not free, and there are thousands of people
     for assignments in by_person(held_in(district=district)).values():
-        moves.extend(moves_of(assignments, ladder_rank))
+        moves.extend(moves_of(assignments, ladder_rank, today=today))
     moves.sort(key=lambda m: (m.on, m.staff_id))
     return moves
 
@@ -320,6 +321,7 @@ def turnover(*, district: District, school_year: str, schools: dict[int, str]) -
     handed on within the same span (a new school year, another school in the role) is not a
     departure."""
     first, last = school_year_bounds(school_year)
+    until = min(last, timezone.localdate())  # a planned last day is not a departure yet
     by_role: dict[str, TurnoverRow] = {}
     by_school: dict[str, TurnoverRow] = {}
     total = TurnoverRow("All roles", 0, 0)
@@ -331,7 +333,7 @@ def turnover(*, district: District, school_year: str, schools: dict[int, str]) -
             rows = (by_role.setdefault(span.role, TurnoverRow(span.role, 0, 0)),
                     by_school.setdefault(school, TurnoverRow(school, 0, 0)), total)  # fmt: skip
             # A planned last day later this year is not a departure yet.
-            left = span.end is not None and first <= span.end <= min(last, timezone.localdate())
+            left = span.end is not None and first <= span.end <= until
             for row in rows:
                 row.held += 1
                 if left:
@@ -362,27 +364,27 @@ def retention(*, district: District, today: dt.date | None = None) -> list[Reten
     """For each personalized-learning role: of the people who started in it at least N years
     ago, the share still in it N years after they started (N = 1, 2, 3)."""
     today = today or timezone.localdate()
-    rows: dict[str, RetentionRow] = {}
+    now = (today.year, today.month, today.day)
+    counts: dict[str, dict[int, list[int]]] = {}  # role → years → [kept, eligible]
     for assignments in by_person(held_in(district=district)).values():
         for span in spans_of(assignments):
             if span.leader:
                 continue
-            row = rows.setdefault(span.role, RetentionRow(span.role, {}))
+            cells = counts.setdefault(span.role, {})
+            begin, end = span.begin, span.end
+            # Dates as (year, month, day): "N years after" without building a date each time.
+            until = (end.year, end.month, end.day) if end is not None else None
             for years in RETENTION_YEARS:
-                mark = _years_after(span.begin, years)
-                if mark > today:
-                    continue
-                kept, eligible = row.after.get(years, (0, 0))
-                still = span.end is None or span.end >= mark
-                row.after[years] = (kept + int(still), eligible + 1)
-    return sorted(rows.values(), key=lambda r: r.role)
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # February 29
-        return day.replace(year=day.year + years, day=28)
+                mark = (begin.year + years, begin.month, begin.day)
+                if mark > now:
+                    break  # later marks are later still
+                cell = cells.setdefault(years, [0, 0])
+                cell[0] += until is None or until >= mark
+                cell[1] += 1
+    return [
+        RetentionRow(role, {y: (kept, eligible) for y, (kept, eligible) in cells.items()})
+        for role, cells in sorted(counts.items())
+    ]
 
 
 # --- The leadership pipeline ----------------------------------------------------------------
@@ -447,6 +449,7 @@ def flows(*, district: District, first_year: str, last_year: str) -> Flows:
     start, _ = school_year_bounds(first_year)
     _, end = school_year_bounds(last_year)
     counts: Counter[tuple[str, str]] = Counter()
+    today = timezone.localdate()
     for assignments in by_person(held_in(district=district)).values():
         hired = assignments[0].hired
         spans = spans_of(assignments)
@@ -456,7 +459,7 @@ def flows(*, district: District, first_year: str, last_year: str) -> Flows:
             if start <= span.begin <= end and not came_from_a_role:
                 new = hired is not None and abs((span.begin - hired).days) <= GAP.days
                 counts[(NEW_HIRE if new else CLASSROOM, span.last.state)] += 1
-        for move in moves_of(assignments, spans=spans):
+        for move in moves_of(assignments, spans=spans, today=today):
             if start <= move.on <= end:
                 counts[(move.from_state, move.to_state)] += 1
     return Flows([NEW_HIRE, CLASSROOM, SCHOOL, DISTRICT, LEADER, LEFT], dict(counts))
