@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -221,6 +221,30 @@ def _next_role(after: Held, assignments: Sequence[Held]) -> Held | None:
 LadderRank = dict[int, dict[int, int]]  # role type → {ladder → rung}
 
 
+def _outcomes(
+    assignments: Sequence[Held], spans: Sequence[Span], today: dt.date
+) -> Iterator[tuple[Span, Held | None, str]]:
+    """Each span that has ended, the role it led to (None: none) and the state it led to."""
+    ended = [s for s in spans if s.end is not None and s.end <= today]
+    # Someone who has left the district left from their last role; earlier ones led elsewhere.
+    final = None
+    if len(ended) == len(spans) and ended and not assignments[0].active:
+        final = max(ended, key=lambda s: (s.end or s.begin, s.begin))
+    for span in ended:
+        last = span.last
+        nxt = _next_role(last, assignments)
+        if nxt is not None:
+            yield span, nxt, nxt.state
+        elif last.reason == EndReason.PROMOTED:
+            yield span, None, LEADER
+        elif last.reason in EXIT_REASONS or (
+            span is final and last.reason != EndReason.RETURNED_TO_CLASSROOM
+        ):
+            yield span, None, LEFT
+        else:
+            yield span, None, CLASSROOM
+
+
 def moves_of(assignments: Sequence[Held], ladder_rank: LadderRank | None = None,
              spans: Sequence[Span] | None = None, today: dt.date | None = None
              ) -> list[Move]:  # fmt: skip
@@ -229,36 +253,20 @@ def moves_of(assignments: Sequence[Held], ladder_rank: LadderRank | None = None,
     person's spans, when already worked out."""
     if not assignments:
         return []
-    today = today or timezone.localdate()
     spans = spans if spans is not None else spans_of(assignments)
-    ended = [s for s in spans if s.end is not None and s.end <= today]
-    still_in_a_role = len(ended) < len(spans)
-    # Someone who has left the district left from their last role; earlier ones led elsewhere.
-    final = None
-    if not still_in_a_role and not assignments[0].active and ended:
-        final = max(ended, key=lambda s: (s.end or s.begin, s.begin))
     moves = []
-    for span in ended:
+    for span, nxt, to_state in _outcomes(assignments, spans, today or timezone.localdate()):
         last = span.last
-        nxt = _next_role(last, assignments)
         if nxt is not None:
             kind = _direction(last, nxt, ladder_rank or {})
             if last.reason == EndReason.PROMOTED:
                 kind = MoveKind.PROMOTION
             elif last.reason == EndReason.RETURNED_TO_CLASSROOM or nxt.level == RoleLevel.CLASSROOM:
                 kind = MoveKind.RETURN
-            moves.append(Move(last.staff_id, span.end or last.begin, kind, last.reason, last.role,
-                              nxt.role, last.state, nxt.state, last.school_id))  # fmt: skip
-            continue
-        if last.reason == EndReason.PROMOTED:
-            kind, to_state = MoveKind.PROMOTION, LEADER
-        elif last.reason in EXIT_REASONS or (
-            span is final and last.reason != EndReason.RETURNED_TO_CLASSROOM
-        ):
-            kind, to_state = MoveKind.EXIT, LEFT
+            to_role = nxt.role
         else:
-            kind, to_state = MoveKind.RETURN, CLASSROOM
-        to_role = OUTSIDE_POST if kind == MoveKind.PROMOTION else STATE_LABELS[to_state]
+            kind = {LEADER: MoveKind.PROMOTION, LEFT: MoveKind.EXIT}.get(to_state, MoveKind.RETURN)
+            to_role = OUTSIDE_POST if to_state == LEADER else STATE_LABELS[to_state]
         moves.append(Move(last.staff_id, span.end or last.begin, kind, last.reason, last.role,
                           to_role, last.state, to_state, last.school_id))  # fmt: skip
     return moves
@@ -459,9 +467,10 @@ def flows(*, district: District, first_year: str, last_year: str) -> Flows:
             if start <= span.begin <= end and not came_from_a_role:
                 new = hired is not None and abs((span.begin - hired).days) <= GAP.days
                 counts[(NEW_HIRE if new else CLASSROOM, span.last.state)] += 1
-        for move in moves_of(assignments, spans=spans, today=today):
-            if start <= move.on <= end:
-                counts[(move.from_state, move.to_state)] += 1
+        # The states a move leads between; no need for the move's kind here.
+        for span, _, to_state in _outcomes(assignments, spans, today):
+            if span.end is not None and start <= span.end <= end:
+                counts[(span.last.state, to_state)] += 1
     return Flows([NEW_HIRE, CLASSROOM, SCHOOL, DISTRICT, LEADER, LEFT], dict(counts))
 
 
