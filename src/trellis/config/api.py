@@ -7,12 +7,14 @@ from ninja import NinjaAPI
 from trellis.coaching.api import router as coaching_router
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
+from trellis.insights.api import router as insights_router
 from trellis.learning.api import router as learning_router
 from trellis.org.api import router as org_router
 from trellis.pathways.api import router as pathways_router
 from trellis.pay.api import router as pay_router
 from trellis.roles.api import router as roles_router
 from trellis.rollout.api import router as rollout_router
+from trellis.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Trellis API",
@@ -35,3 +37,5 @@ api.add_router("/", learning_router)
 api.add_router("/", coaching_router)
 api.add_router("/", rollout_router)
 api.add_router("/", pathways_router)
+api.add_router("/", surveys_router)
+api.add_router("/", insights_router)

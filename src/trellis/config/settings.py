@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trellis.hiring",
     "trellis.rollout",
     "trellis.pathways",
+    "trellis.surveys",
     "trellis.insights",
     "trellis.demo",
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("trellis.coaching.urls")),
     path("", include("trellis.rollout.urls")),
     path("", include("trellis.pathways.urls")),
+    path("", include("trellis.surveys.urls")),
     path("", include("trellis.insights.urls")),
 ]

@@ -39,6 +39,10 @@ COACHING_AGGREGATES = "coaching.aggregates"
 ROLLOUT_MANAGE = "rollout.manage"
 PATHWAYS_MANAGE = "pathways.manage"  # ladders, HR's standing record, everyone's readiness
 PATHWAYS_REPORTS = "pathways.reports"  # turnover, retention, flows, the leadership pipeline
+SURVEYS_MANAGE = "surveys.manage"  # instruments, administrations, invitations, reminders
+# Survey results, always with small groups suppressed: nobody, admins included, sees an answer
+# that can be tied to a person.
+SURVEYS_RESULTS = "surveys.results"
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -60,20 +64,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ROLLOUT_MANAGE,
             PATHWAYS_MANAGE,
             PATHWAYS_REPORTS,
+            SURVEYS_MANAGE,
+            SURVEYS_RESULTS,
         }
     ),
     Role.HR: frozenset(
         {
             *(VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT),
             *(LEARNING_MANAGE, COACHING_MANAGE, COACHING_AGGREGATES),
-            *(PATHWAYS_MANAGE, PATHWAYS_REPORTS),
+            *(PATHWAYS_MANAGE, PATHWAYS_REPORTS, SURVEYS_MANAGE, SURVEYS_RESULTS),
         }
     ),
-    Role.PRINCIPAL: frozenset({VIEW, EXPORT, ROLES_REVIEW, COACHING_AGGREGATES, PATHWAYS_REPORTS}),
+    Role.PRINCIPAL: frozenset(
+        {VIEW, EXPORT, ROLES_REVIEW, COACHING_AGGREGATES, PATHWAYS_REPORTS, SURVEYS_RESULTS}
+    ),
     Role.COACH: _EVERYONE,
     Role.TEACHER: _EVERYONE,
     Role.PANELIST: _EVERYONE,
-    Role.VIEWER: frozenset({VIEW, EXPORT, COACHING_AGGREGATES, PATHWAYS_REPORTS}),
+    Role.VIEWER: frozenset({VIEW, EXPORT, COACHING_AGGREGATES, PATHWAYS_REPORTS, SURVEYS_RESULTS}),
 }
 
 

@@ -1,0 +1,2 @@
+"""Reads for surveys: ``surveys`` (instruments, administrations, a person's invitations) and
+``results`` (every result, suppressed)."""

@@ -1,0 +1,248 @@
+"""Survey results, read only through ``surveys.suppression``: for each question, the share
+agreeing and the spread of answers for the whole population or one slice of it, broken down by
+respondent group, school or cohort. Pages, the API and exports all read these objects, so the
+same cells are hidden everywhere, for everyone, administrators included. Nothing is shown while
+a survey is open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from trellis.org.models import School
+from trellis.rollout.models import Cohort
+from trellis.surveys.models import (
+    Administration,
+    Answer,
+    Item,
+    ItemKind,
+    RespondentGroup,
+    Response,
+    Status,
+)
+from trellis.surveys.suppression import TOTAL, Key, Suppressed, cells_of, suppress
+
+DIMENSIONS = ("group", "school", "cohort")
+DIMENSION_LABELS = {"group": "Respondent group", "school": "School", "cohort": "Cohort"}
+NONE_LABELS = {"group": "No group", "school": "No school (district office)", "cohort": "No cohort"}
+GROUP_LABELS = dict(RespondentGroup.choices)
+LIKERT_LABELS = {
+    4: ("Strongly disagree", "Disagree", "Agree", "Strongly agree"),
+    5: ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"),
+}
+
+
+class NotReady(ValidationError):
+    """Results are read once a survey has closed."""
+
+
+@dataclass
+class Cell:
+    label: str
+    n: int | None  # None: hidden, too few people
+    agree: float | None = None  # the share agreeing (agree or strongly agree), Likert items
+    counts: list[int] | None = None  # answers per scale point or choice
+
+    @property
+    def hidden(self) -> bool:
+        return self.n is None
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    total: Cell
+    rows: list[Cell] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    scale: tuple[str, ...] = ()  # the labels of ``counts``
+
+    @property
+    def hidden_rows(self) -> int:
+        return sum(1 for r in self.rows if r.hidden)
+
+
+@dataclass
+class Results:
+    administration: Administration
+    breakdown: str | None
+    slice: tuple[str, str] | None
+    slice_label: str
+    respondents: int | None
+    items: list[ItemResult]
+
+
+def _labels(administration: Administration) -> dict[str, dict[str, str]]:
+    district = administration.district_id
+    schools = {str(pk): n for pk, n in School.objects.filter(district_id=district)
+               .values_list("pk", "name")}  # fmt: skip
+    cohorts = {str(pk): n for pk, n in Cohort.objects.filter(district_id=district)
+               .values_list("pk", "name")}  # fmt: skip
+    return {"group": {k: str(v) for k, v in GROUP_LABELS.items()}, "school": schools,
+            "cohort": cohorts}  # fmt: skip
+
+
+def label_of(labels: Mapping[str, Mapping[str, str]], dimension: str, value: str) -> str:
+    if value == "":
+        return NONE_LABELS[dimension]
+    return labels[dimension].get(value, value)
+
+
+def _agree_from(points: int) -> int:
+    """The first agreeing point: 3 of 4, or 4 of 5 (3 is the middle)."""
+    return 3 if points == 4 else 4
+
+
+def _stats(item: Item, answers: Sequence[dict[str, Any]]) -> tuple[float | None, list[int]]:
+    if item.kind == ItemKind.LIKERT:
+        counts = [0] * item.points
+        for a in answers:
+            counts[a["value"] - 1] += 1
+        agree = sum(counts[_agree_from(item.points) - 1 :]) / len(answers) if answers else None
+        return agree, counts
+    counts = [0] * len(item.options)
+    for a in answers:
+        for choice in a["choices"] if item.kind == ItemKind.MULTIPLE else [a["value"]]:
+            if 0 <= choice < len(counts):
+                counts[choice] += 1
+    return None, counts
+
+
+def _records(administration: Administration) -> dict[int, list[dict[str, Any]]]:
+    """Each item's answers with the three things a response keeps: group, school, cohort."""
+    by_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = Answer.objects.filter(
+        district_id=administration.district_id, response__administration=administration
+    ).values_list("item_id", "value", "choices", "text", "response__group",
+                  "response__school_id", "response__cohort_id")  # fmt: skip
+    for item_id, value, choices, text, group, school, cohort in rows:
+        by_item[item_id].append({
+            "value": value, "choices": choices or [], "text": text, "group": group,
+            "school": None if school is None else str(school),
+            "cohort": None if cohort is None else str(cohort),
+        })  # fmt: skip
+    return by_item
+
+
+def _in(record: Mapping[str, Any], key: Key) -> bool:
+    return all(("" if record.get(d) is None else str(record[d])) == v for d, v in key)
+
+
+def results(
+    *,
+    administration: Administration,
+    breakdown: str | None = None,
+    slice_by: tuple[str, str] | None = None,
+) -> Results:
+    """Every question's results for one slice (None: everyone), broken down by ``breakdown``.
+    Raises ``NotReady`` while the survey is open."""
+    if administration.status != Status.CLOSED:
+        raise NotReady("Results appear once the survey closes, so nobody watches answers come in.")
+    if breakdown is not None and breakdown not in DIMENSIONS:
+        raise ValidationError({"breakdown": "Break down by group, school or cohort."})
+    if slice_by is not None and (slice_by[0] not in DIMENSIONS or slice_by[0] == breakdown):
+        raise ValidationError({"slice": "Choose a slice of another kind than the breakdown."})
+    labels = _labels(administration)
+    base: Key = frozenset([slice_by]) if slice_by else TOTAL
+    records = _records(administration)
+    items = list(administration.instrument.items.filter(retired_at__isnull=True)
+                 .order_by("section__order", "order", "pk"))  # fmt: skip
+    out = [_item_result(item, records.get(item.pk, []), administration, base, breakdown, labels)
+           for item in items]  # fmt: skip
+    people = [{"group": g, "school": None if s is None else str(s),
+               "cohort": None if c is None else str(c)}
+              for g, s, c in Response.objects.filter(administration=administration)
+              .values_list("group", "school_id", "cohort_id")]  # fmt: skip
+    everyone = suppress(cells_of(people, DIMENSIONS), DIMENSIONS, administration.min_group)
+    slice_label = label_of(labels, *slice_by) if slice_by else "Everyone"
+    return Results(administration, breakdown, slice_by, slice_label, everyone.n(base), out)
+
+
+def _item_result(item: Item, answers: list[dict[str, Any]], administration: Administration,
+                 base: Key, breakdown: str | None,
+                 labels: Mapping[str, Mapping[str, str]]) -> ItemResult:  # fmt: skip
+    minimum = administration.min_text if item.kind == ItemKind.TEXT else administration.min_group
+    shown = suppress(cells_of(answers, DIMENSIONS), DIMENSIONS, minimum)
+    scale = (LIKERT_LABELS[item.points] if item.kind == ItemKind.LIKERT
+             else tuple(item.options))  # fmt: skip
+    result = ItemResult(item, _cell(item, answers, shown, base, "All"), scale=scale)
+    if item.kind == ItemKind.TEXT:
+        if not result.total.hidden:
+            # Sorted, never in the order given: the order could hint at who wrote what.
+            result.comments = sorted(a["text"] for a in answers if _in(a, base) and a["text"])
+        return result
+    if breakdown is not None:
+        values = sorted({"" if a.get(breakdown) is None else str(a[breakdown])
+                         for a in answers if _in(a, base)},
+                        key=lambda v: label_of(labels, breakdown, v))  # fmt: skip
+        result.rows = [
+            _cell(item, answers, shown, base | {(breakdown, v)}, label_of(labels, breakdown, v))
+            for v in values
+        ]
+    return result
+
+
+def _cell(item: Item, answers: Sequence[dict[str, Any]], shown: Suppressed, key: Key,
+          label: str) -> Cell:  # fmt: skip
+    n = shown.n(key)
+    if n is None:
+        return Cell(label, None)
+    if item.kind == ItemKind.TEXT:
+        return Cell(label, n)
+    agree, counts = _stats(item, [a for a in answers if _in(a, key)])
+    return Cell(label, n, agree, counts)
+
+
+# --- Trends and participation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    administration: Administration
+    n: int | None
+    agree: float | None
+
+
+def trend(*, administration: Administration, item: Item) -> list[TrendPoint]:
+    """The share agreeing with the same question (same key) in each closed round of the
+    district's surveys, oldest first; a round with too few answers shows none."""
+    if not item.key or item.kind != ItemKind.LIKERT:
+        return []
+    rounds = Administration.objects.filter(
+        district_id=administration.district_id, status=Status.CLOSED,
+        instrument__items__key=item.key,
+    ).distinct().order_by("opens_on", "pk")  # fmt: skip
+    points = []
+    for round_ in rounds:
+        values = list(Answer.objects.filter(
+            district_id=administration.district_id, response__administration=round_,
+            item__key=item.key, value__isnull=False,
+        ).values_list("value", "item__points"))  # fmt: skip
+        n = len(values)
+        if n < round_.min_group:
+            points.append(TrendPoint(round_, None, None))
+            continue
+        agree = sum(1 for v, p in values if v is not None and v >= _agree_from(p)) / n
+        points.append(TrendPoint(round_, n, agree))
+    return points
+
+
+@dataclass(frozen=True)
+class Participation:
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+def participation(*, administration: Administration) -> Participation:
+    """How many were asked and how many have answered: never who."""
+    invited = administration.invitations.count()
+    answered = administration.invitations.filter(responded=True).count()
+    return Participation(invited, answered)

@@ -1,0 +1,133 @@
+"""Small-group suppression for survey results, with complementary suppression.
+
+Results are reported for cells: the whole population, one value of one attribute (a school, a
+respondent group, a cohort), or one value of each of two attributes (the building leaders of one
+school). A cell is identified by the set of its attribute values, so "group A within school S"
+and "school S within group A" are the same cell, whichever way a report slices it.
+
+A cell is hidden when fewer than ``minimum`` people are in it. Hiding alone is not enough: a
+total minus the visible parts gives the hidden part back. So for every *partition* (a parent
+cell split by one more attribute) the rules are applied until nothing changes:
+
+- a visible parent's hidden children must be none, or at least two, together holding at least
+  ``minimum`` people, else the smallest visible child is hidden too;
+- a hidden parent must not have every child visible (their sum would be the parent), else the
+  smallest child is hidden.
+
+Hiding only ever grows, so this ends. The guarantee: in any partition, no hidden cell, and no
+union of hidden cells smaller than ``minimum``, equals a visible total minus visible cells.
+
+Plain data in, plain data out; the module imports nothing of Trellis.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+Key = frozenset[tuple[str, str]]  # {(attribute, value)}: the cell
+TOTAL: Key = frozenset()
+
+
+def cell(**values: str | None) -> Key:
+    """The cell of these attribute values (None values are left out)."""
+    return frozenset((k, str(v)) for k, v in values.items() if v is not None)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    counts: Mapping[Key, int]
+    hidden: frozenset[Key]
+    minimum: int
+
+    def visible(self, key: Key) -> bool:
+        return key not in self.hidden and self.counts.get(key, 0) > 0
+
+    def n(self, key: Key) -> int | None:
+        """How many people the cell holds, or None when it is hidden (or empty)."""
+        return self.counts[key] if self.visible(key) else None
+
+
+def cells_of(
+    records: Iterable[Mapping[str, str | None]], dimensions: Sequence[str]
+) -> Counter[Key]:
+    """How many records fall in each cell: the total, each attribute value, each pair. A missing
+    value is a value of its own (""), so the children of a cell always add up to it."""
+    counts: Counter[Key] = Counter()
+    for record in records:
+        values = [(d, "" if record.get(d) is None else str(record[d])) for d in dimensions]
+        counts[TOTAL] += 1
+        for one in values:
+            counts[frozenset([one])] += 1
+        for pair in combinations(values, 2):
+            counts[frozenset(pair)] += 1
+    return counts
+
+
+def _partitions(
+    counts: Mapping[Key, int], dimensions: Sequence[str]
+) -> list[tuple[Key, list[Key]]]:
+    """(parent, its children split by one more attribute), for every parent with children."""
+    children: dict[tuple[Key, str], list[Key]] = {}
+    for key in counts:
+        if not key:
+            continue
+        for attribute, _ in key:
+            parent = key - {next(p for p in key if p[0] == attribute)}
+            children.setdefault((parent, attribute), []).append(key)
+    return [
+        (parent, sorted(kids, key=sorted))
+        for (parent, _), kids in sorted(
+            children.items(), key=lambda kv: (len(kv[0][0]), sorted(kv[0][0]), kv[0][1])
+        )
+    ]
+
+
+def suppress(counts: Mapping[Key, int], dimensions: Sequence[str], minimum: int) -> Suppressed:
+    """Which cells to hide so that no small group is shown or can be worked out."""
+    if minimum < 1:
+        raise ValueError("The minimum group size must be at least 1.")
+    hidden = {key for key, n in counts.items() if 0 < n < minimum}
+    partitions = _partitions(counts, dimensions)
+    changed = True
+    while changed:
+        changed = False
+        for parent, kids in partitions:
+            present = [k for k in kids if counts.get(k, 0) > 0]
+            shut = [k for k in present if k in hidden]
+            shown = [k for k in present if k not in hidden]
+            parent_hidden = parent in hidden or counts.get(parent, 0) == 0
+            if parent_hidden:
+                leaks = bool(shown) and not shut
+            else:
+                leaks = bool(shut) and (len(shut) == 1 or sum(counts[k] for k in shut) < minimum)
+            if leaks and shown:
+                hidden.add(min(shown, key=lambda k: (counts[k], sorted(k))))
+                changed = True
+            elif leaks and not parent_hidden:
+                hidden.add(parent)  # nothing left to hide beside it: hide the total
+                changed = True
+    return Suppressed(dict(counts), frozenset(hidden), minimum)
+
+
+def leaks(result: Suppressed, dimensions: Sequence[str]) -> list[str]:
+    """Every broken rule, in words: for tests, which must find none."""
+    problems = []
+    counts, minimum = result.counts, result.minimum
+    for key in counts:
+        if result.visible(key) and counts[key] < minimum:
+            problems.append(f"{sorted(key)} shows {counts[key]} people")
+    for parent, kids in _partitions(counts, dimensions):
+        present = [k for k in kids if counts.get(k, 0) > 0]
+        shut = [k for k in present if not result.visible(k)]
+        if (
+            result.visible(parent)
+            and shut
+            and (len(shut) == 1 or sum(counts[k] for k in shut) < minimum)
+        ):
+            problems.append(f"{sorted(parent)} minus its visible parts gives away {shut}")
+        if not result.visible(parent) and present and not shut:
+            problems.append(f"{sorted(parent)} is the sum of its visible parts")
+    return problems
