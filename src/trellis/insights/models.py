@@ -33,3 +33,8 @@ class Grantee(models.Model):
     def approach_labels(self) -> list[str]:
         labels = dict(Approach.choices)
         return [labels.get(code, code) for code in self.approaches]
+
+    @property
+    def approach_marks(self) -> list[bool]:
+        """Whether it uses each of the six approaches, in the study's Table 1 order."""
+        return [code in self.approaches for code in Approach.values]
