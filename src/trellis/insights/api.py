@@ -91,7 +91,7 @@ class SurveyItemOut(Schema):
 class SurveyOut(Schema):
     title: str
     closed_on: dt.date
-    respondents: int
+    respondents: int | None = Field(description="null: fewer than the round's smallest group.")
     items: list[SurveyItemOut]
     url: str
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from trellis.coaching.selectors import summary as coaching_summary
@@ -41,6 +41,9 @@ from trellis.rollout.selectors.cohorts import (
     progress_by_school,
     rollout_plan,
 )
+from trellis.surveys.models import Administration, ItemKind
+from trellis.surveys.models import Status as SurveyStatus
+from trellis.surveys.selectors.results import results
 
 ZERO = Decimal("0")
 LIVE_POSITIONS = (
@@ -245,25 +248,40 @@ class SurveyItem:
 class SurveyHeadlines:
     title: str
     closed_on: dt.date
-    respondents: int
+    respondents: int | None  # None: fewer than the round's minimum
+    min_group: int
     items: list[SurveyItem]
     url: str
 
 
 def survey_headlines(*, district: District) -> SurveyHeadlines | None:
-    """The latest closed survey's headline items for the dashboard and the board report, or
-    None: when the surveys app is not installed, or it has no closed survey with results.
-    Callers show it only to readers with ``surveys.results``.
-
-    HOOK (issue #10), for the lead to wire: take the district's latest closed administration
-    and read ``trellis.surveys.selectors.results.results(administration=…)``, which already
-    hides small groups; each item's ``total.agree`` (None when hidden) makes a ``SurveyItem``.
-    The dashboard tile, the board report's table and the API's ``survey`` field then fill in
-    with no other change.
-    """
-    if not apps.is_installed("trellis.surveys"):
+    """The latest closed survey's agreement questions for the dashboard and the board report,
+    or None when the district has no closed survey.
+    Read through the survey's own results, so a question with too few answers says so instead
+    of a number. Callers show it only to readers with ``surveys.results``."""
+    latest = (Administration.objects.filter(district=district, status=SurveyStatus.CLOSED)
+              .select_related("instrument").order_by("-closes_on", "-pk").first())  # fmt: skip
+    if latest is None:
         return None
-    return None  # HOOK: nothing is read until the surveys results are wired in here.
+    report = results(administration=latest)
+    items = [
+        SurveyItem(
+            r.item.text,
+            f"{round(r.total.agree * 100)}% agree"
+            if r.total.agree is not None
+            else f"fewer than {latest.min_group} answers",
+        )
+        for r in report.items
+        if r.item.kind == ItemKind.LIKERT
+    ]
+    return SurveyHeadlines(
+        title=latest.title,
+        closed_on=latest.closes_on,
+        respondents=report.respondents,
+        min_group=latest.min_group,
+        items=items,
+        url=reverse("surveys:results", args=[latest.pk]),
+    )
 
 
 # --- Grouped counts over a list of districts -------------------------------------------------

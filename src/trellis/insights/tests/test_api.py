@@ -8,6 +8,7 @@ import pytest
 from trellis.core.models import AuditEvent
 from trellis.insights.services import grantees_load
 from trellis.insights.tests import builders as build
+from trellis.surveys.tests import builders as surveys_build
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/insights"
@@ -33,6 +34,18 @@ def test_alice_gets_every_tile_of_her_district(alice, maple):
     assert data["retention"] == {"kept": 1, "eligible": 2, "percent": 50}
     assert data["hiring"] is None and data["learning"] is None and data["survey"] is None
     assert AuditEvent.objects.filter(action="pay.viewed", actor=alice.user).exists()
+
+
+def test_the_latest_survey_comes_through_the_api_for_readers_of_results(alice, bob, school_a):
+    survey = surveys_build.instrument(school_a.district, alice.user)
+    latest = surveys_build.closed_round(survey, title="Spring 2026")
+    for likert in (4, 4, 3, 2, 1):
+        surveys_build.respond(latest, likert=likert)
+    data = alice.client().get(f"{API}/dashboard").json()["survey"]
+    assert (data["title"], data["respondents"]) == ("Spring 2026", 5)
+    assert data["url"] == f"/surveys/rounds/{latest.pk}/results/"
+    assert data["items"] and {i["result"] for i in data["items"]} == {"60% agree"}
+    assert bob.client().get(f"{API}/dashboard").json()["survey"] is None
 
 
 def test_bob_gets_no_pay_coaching_or_retention_through_the_api(bob, maple):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from trellis.core.models import AuditEvent
 from trellis.insights.tests import builders as build
+from trellis.surveys.tests import builders as surveys_build
 
 pytestmark = pytest.mark.django_db
 URL = reverse("insights:board-report")
@@ -74,3 +75,19 @@ def test_a_district_with_no_initiative_has_a_board_report_without_a_rollout(alic
     response = alice.client().get(URL)
     assert response.status_code == 200
     assert "The rollout:" not in response.content.decode()
+
+
+def test_the_board_report_carries_the_latest_surveys_agreement_without_small_groups(
+    alice, school_a
+):
+    # given a closed round where 4 of 5 agree, split over a school of 4 and the district office
+    survey = surveys_build.instrument(school_a.district, alice.user)
+    latest = surveys_build.closed_round(survey, title="Spring 2026")
+    for likert in (4, 3, 3, 1):
+        surveys_build.respond(latest, school=school_a, likert=likert)
+    surveys_build.respond(latest, likert=3)
+    # when alice opens the board report
+    body = alice.client().get(URL).content.decode()
+    # then the survey's table gives the totals, and no school's share
+    assert "<h2>Survey: Spring 2026</h2>" in body
+    assert "80% agree" in body and "75% agree" not in body

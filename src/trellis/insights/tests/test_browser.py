@@ -56,6 +56,12 @@ def test_alice_reads_her_dashboard_prints_the_board_report_and_sorts_the_landsca
         page.get_by_role("heading", name="Sustaining the roles: the grant cliff")
     ).to_be_visible()
     assert_accessible(page, axe)
+    # printed (Chromium's own print to PDF, as "Save as PDF" makes it): the report, not the menu
+    page.emulate_media(media="print")
+    expect(main_nav(page)).to_be_hidden()
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF-") and b"/Type /Page" in pdf
+    page.emulate_media(media="screen")
 
     # The landscape, sorted by award: the largest grants first
     with page.expect_navigation():

@@ -3,6 +3,7 @@ with nothing in it or for a reader without the permission, and district walls.""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from trellis.factories import SchoolFactory
 from trellis.insights import selectors
 from trellis.insights.tests import builders as build
 from trellis.pay import calc
+from trellis.surveys.tests import builders as surveys_build
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -137,7 +139,7 @@ def test_alice_sees_every_tile_when_every_area_has_something(alice, everything):
     for area in ("roles", "hiring", "learning", "pay", "coaching", "rollout", "retention"):
         assert getattr(board, area) is not None, area
         assert f'id="tile-{area}"' in page
-    assert board.survey is None  # the surveys hook is not wired yet
+    assert board.survey is None  # no survey has closed yet
 
 
 def test_bob_sees_no_pay_coaching_or_retention_tile(bob, everything):
@@ -174,12 +176,43 @@ def test_charlie_never_sees_maple_valleys_numbers(charlie, everything, district_
     assert "Maple Valley" not in page and "Aspen" not in page and "RTT-D" not in page
 
 
-def test_the_survey_hook_answers_nothing_until_surveys_are_there_and_wired(district_a, monkeypatch):
-    # given the surveys app is installed but not wired into the dashboard yet
-    assert selectors.survey_headlines(district=district_a) is None
-    # and when it is not installed at all
-    monkeypatch.setattr(selectors.apps, "is_installed", lambda name: False)
-    assert selectors.survey_headlines(district=district_a) is None
+def test_the_latest_closed_survey_gives_its_agreement_questions_small_totals_hidden(
+    alice, vera, bob, school_a
+):
+    # given an older round and the latest one: 6 of 7 agree everywhere in the latest
+    survey = surveys_build.instrument(school_a.district, alice.user)
+    older = surveys_build.closed_round(survey, title="Spring 2025")
+    older.closes_on -= dt.timedelta(days=365)
+    older.opens_on -= dt.timedelta(days=365)
+    older.save()
+    for _ in range(5):
+        surveys_build.respond(older, likert=1)
+    latest = surveys_build.closed_round(survey, title="Spring 2026", min_group=7)
+    for likert in (4, 3, 3, 3, 3, 3, 2):
+        surveys_build.respond(latest, school=school_a, likert=likert)
+    # when alice opens her dashboard
+    board, page = board_of(alice)
+    # then the tile reads the latest round through its suppressed results
+    assert board.survey.title == "Spring 2026" and board.survey.respondents == 7
+    likert = survey.items.filter(kind="likert", retired_at__isnull=True).count()
+    assert likert and len(board.survey.items) == likert
+    assert {i.result for i in board.survey.items} == {"86% agree"}
+    assert 'id="tile-survey"' in page
+    assert reverse("surveys:results", args=[latest.pk]) in page
+    # and the board viewer sees it too, the teacher does not
+    assert board_of(vera)[0].survey is not None
+    assert board_of(bob)[0].survey is None and 'id="tile-survey"' not in board_of(bob)[1]
+
+
+def test_a_latest_survey_with_too_few_answers_says_so_instead_of_a_number(alice, school_a):
+    survey = surveys_build.instrument(school_a.district, alice.user)
+    latest = surveys_build.closed_round(survey, min_group=5)
+    for _ in range(4):
+        surveys_build.respond(latest, likert=4)
+    headlines = selectors.survey_headlines(district=school_a.district)
+    assert headlines.respondents is None
+    assert {i.result for i in headlines.items} == {"fewer than 5 answers"}
+    assert "%" not in "".join(i.result for i in headlines.items)
 
 
 def test_the_dashboard_costs_the_same_queries_for_a_little_data_or_a_lot(alice, school_a):
