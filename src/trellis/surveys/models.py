@@ -24,6 +24,36 @@ MIN_GROUP = 5  # the usual smallest group a result may describe
 MIN_TEXT = 10  # open comments identify people more easily
 
 
+class SurveySettings(models.Model):
+    """The district's floor: no round of any of its surveys reports a group smaller than these.
+    A district without a row has the defaults."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+")
+    min_group = models.PositiveSmallIntegerField(
+        default=MIN_GROUP, validators=[MinValueValidator(3), MaxValueValidator(50)],
+        verbose_name="smallest group reported",
+    )  # fmt: skip
+    min_text = models.PositiveSmallIntegerField(
+        default=MIN_TEXT, validators=[MinValueValidator(3), MaxValueValidator(100)],
+        verbose_name="smallest group whose comments are shown",
+    )  # fmt: skip
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "survey settings"
+        constraints = [
+            models.CheckConstraint(
+                name="survey_settings_thresholds", condition=Q(min_group__gte=3, min_text__gte=3)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey settings of {self.district_id}"
+
+
 class Instrument(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200)

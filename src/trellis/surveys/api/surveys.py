@@ -121,8 +121,13 @@ class AdministrationIn(StrictSchema):
     school_ids: list[RecordId] = Field(default_factory=list, max_length=1_000)
     cohort_id: RecordId | None = None
     group_source: GroupSource = GroupSource.MEMBERSHIP
-    min_group: int = Field(5, description="The smallest group reported (3 at least).")
-    min_text: int = Field(10, description="The smallest group whose comments are shown.")
+    min_group: int | None = Field(
+        None, description="The smallest group reported; the district's own when left out."
+    )
+    min_text: int | None = Field(
+        None, description="The smallest group whose comments are shown; the district's own "
+        "when left out.",
+    )  # fmt: skip
 
 
 class AdministrationOut(Schema):
@@ -305,7 +310,7 @@ def administration_list(request: HttpRequest) -> Any:
 def administration_create(request: HttpRequest, payload: AdministrationIn) -> Any:
     district = api_district(request, MANAGE)
     instrument = selectors.instrument_get(district=district, pk=payload.instrument_id)
-    data = payload.model_dump(include=set(services.ADMIN_FIELDS))
+    data = payload.model_dump(include=set(services.ADMIN_FIELDS), exclude_none=True)
     made = services.administration_create(
         instrument=instrument, data=data, actor=api_user(request),
         schools=body_refs(School.objects.all(), district, payload.school_ids, "school_ids",
@@ -313,6 +318,29 @@ def administration_create(request: HttpRequest, payload: AdministrationIn) -> An
         cohort=body_ref(Cohort, district, payload.cohort_id, "cohort_id", "cohort", True),
     )  # fmt: skip
     return Status(201, made)
+
+
+class SettingsIn(StrictSchema):
+    min_group: int | None = Field(None, description="3 at least; 5 is usual.")
+    min_text: int | None = Field(None, description="At least min_group; 10 is usual.")
+
+
+class SettingsOut(Schema):
+    min_group: int
+    min_text: int
+
+
+@router.get("/surveys/settings", response=SettingsOut)
+def settings_detail(request: HttpRequest) -> Any:
+    """The district's smallest groups: no round reports a smaller one."""
+    return selectors.survey_settings(district=api_district(request, policy.VIEW))
+
+
+@router.patch("/surveys/settings", response=SettingsOut)
+def settings_update(request: HttpRequest, payload: SettingsIn) -> Any:
+    district = api_district(request, MANAGE)
+    data = payload.model_dump(exclude_none=True)
+    return services.settings_save(district=district, data=data, actor=api_user(request))
 
 
 def _round(request: HttpRequest, pk: int, perm: str) -> Administration:

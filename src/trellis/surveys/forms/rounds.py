@@ -14,6 +14,7 @@ from trellis.core.schoolyear import school_year_choices, school_year_of
 from trellis.org.models import School
 from trellis.rollout.models import Cohort
 from trellis.surveys.models import MIN_GROUP, MIN_TEXT, GroupSource
+from trellis.surveys.selectors.surveys import survey_settings
 
 AUDIENCE_ROLES = [(v, label) for v, label in Role.choices if v != Role.CONSORTIUM_LEAD]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,12 +60,34 @@ class AdministrationForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         today = timezone.localdate()
+        floor = survey_settings(district=district)
         kwargs.setdefault("initial", {
             "school_year": school_year_of(today), "opens_on": today,
             "closes_on": today + dt.timedelta(days=14),
             "audience_roles": [Role.TEACHER, Role.COACH, Role.PRINCIPAL],
+            "min_group": floor.min_group, "min_text": floor.min_text,
         })  # fmt: skip
         super().__init__(*args, **kwargs)
+        if floor.pk is not None:
+            for name in ("min_group", "min_text"):
+                self.fields[
+                    name
+                ].help_text += f" This district's own least is {getattr(floor, name)}."
         self.fields["school_year"].choices = school_year_choices(today, before=1, after=1)  # type: ignore[attr-defined]
         self.fields["schools"].queryset = School.objects.filter(district=district)  # type: ignore[attr-defined]
         self.fields["cohort"].queryset = Cohort.objects.filter(district=district)  # type: ignore[attr-defined]
+
+
+class SurveySettingsForm(forms.Form):
+    """The district's smallest groups; the service words the limits, at each field."""
+
+    min_group = forms.IntegerField(
+        label="Smallest group reported",
+        help_text="No round of any survey reports a group smaller than this. 5 is usual; 3 is "
+                  "the least allowed. Rounds already started keep theirs.",
+    )  # fmt: skip
+    min_text = forms.IntegerField(
+        label="Smallest group whose comments are shown",
+        help_text="A group's written comments are shown only when at least this many of them "
+                  "wrote one. 10 is usual; never fewer than the number above.",
+    )  # fmt: skip

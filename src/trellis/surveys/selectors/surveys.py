@@ -6,7 +6,20 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from trellis.core.models import District, User
-from trellis.surveys.models import Administration, Instrument, Invitation, Item, Status
+from trellis.surveys.models import (
+    Administration,
+    Instrument,
+    Invitation,
+    Item,
+    Status,
+    SurveySettings,
+)
+
+
+def survey_settings(*, district: District) -> SurveySettings:
+    """The district's smallest groups; the defaults (unsaved) when it never set them."""
+    found = SurveySettings.objects.filter(district=district).first()
+    return found if found is not None else SurveySettings(district=district)
 
 
 def instrument_list(*, district: District) -> QuerySet[Instrument]:

@@ -41,7 +41,9 @@ from trellis.surveys.models import (
     Response,
     Section,
     Status,
+    SurveySettings,
 )
+from trellis.surveys.selectors.surveys import survey_settings
 
 S = Status
 ADMINISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -237,13 +239,15 @@ def administration_create(
         raise ValidationError({k: "This field cannot be set here." for k in sorted(unknown)})
     admin = Administration(district_id=instrument.district_id, instrument=instrument,
                            created_by=actor, audience_cohort=cohort, **data)  # fmt: skip
+    floor = survey_settings(district=instrument.district)
+    if "min_group" not in data:
+        admin.min_group = floor.min_group
+    if "min_text" not in data:
+        admin.min_text = floor.min_text
     errors: dict[str, str] = {}
     if not (admin.title or "").strip():
         errors["title"] = "Give this round a title, e.g. “Spring 2027 staff survey”."
-    if admin.min_group is not None and admin.min_group < 3:
-        errors["min_group"] = "Report no group smaller than 3: smaller groups identify people."
-    if admin.min_text is not None and admin.min_text < 3:
-        errors["min_text"] = "Show no comments from a group smaller than 3."
+    errors |= _threshold_errors(admin.min_group, admin.min_text, floor)
     roles = admin.audience_roles
     if not isinstance(roles, list) or not roles or any(r not in Role.values for r in roles):
         errors["audience_roles"] = "Choose who is asked: one or more roles."
@@ -264,6 +268,53 @@ def administration_create(
     audit_record(actor=actor, action="surveys.administration_created", target=admin,
                  changes={"title": [None, admin.title]})  # fmt: skip
     return admin
+
+
+def _threshold_errors(
+    min_group: int | None, min_text: int | None, floor: SurveySettings | None = None
+) -> dict[str, str]:
+    """Smallest groups of at least 3, and of at least the district's own when it set them."""
+    errors: dict[str, str] = {}
+    if min_group is None or min_group < 3:
+        errors["min_group"] = "Report no group smaller than 3: smaller groups identify people."
+    elif floor is not None and min_group < floor.min_group:
+        errors["min_group"] = f"This district reports no group smaller than {floor.min_group}."
+    elif min_group > 50:
+        errors["min_group"] = "Choose 50 or fewer: larger groups would hide nearly everything."
+    if min_text is None or min_text < 3:
+        errors["min_text"] = "Show no comments from a group smaller than 3."
+    elif floor is not None and min_text < floor.min_text:
+        errors["min_text"] = (
+            f"This district shows no comments from a group smaller than {floor.min_text}."
+        )
+    elif min_text > 100:
+        errors["min_text"] = "Choose 100 or fewer."
+    return errors
+
+
+@transaction.atomic
+def settings_save(*, district: District, data: Mapping[str, Any], actor: User) -> SurveySettings:
+    """Set the district's smallest groups. Rounds already started keep theirs."""
+    _manage(actor, district)
+    unknown = set(data) - {"min_group", "min_text"}
+    if unknown:
+        raise ValidationError({k: "This field cannot be set here." for k in sorted(unknown)})
+    current = SurveySettings.objects.select_for_update().filter(district=district).first()
+    saved = current or SurveySettings(district=district)
+    before = (saved.min_group, saved.min_text)
+    min_group, min_text = data.get("min_group", before[0]), data.get("min_text", before[1])
+    errors = _threshold_errors(min_group, min_text)
+    if not errors and min_text < min_group:
+        errors["min_text"] = "Comments need at least as many people as numbers do."
+    if errors:
+        raise ValidationError(errors)
+    saved.min_group, saved.min_text, saved.updated_by = min_group, min_text, actor
+    save_validated(saved)
+    after = (min_group, min_text)
+    names = ("min_group", "min_text")
+    changes = {k: [b, a] for k, b, a in zip(names, before, after, strict=True) if b != a}
+    audit_record(actor=actor, action="surveys.settings_changed", target=district, changes=changes)
+    return saved
 
 
 def audience(admin: Administration) -> list[User]:

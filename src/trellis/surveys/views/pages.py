@@ -15,7 +15,7 @@ from trellis.core.listing import page_number, paginate
 from trellis.core.tenancy import require_district
 from trellis.surveys.models import Status
 from trellis.surveys.selectors import surveys as selectors
-from trellis.surveys.views import answer, instruments, results, rounds
+from trellis.surveys.views import answer, instruments, results, rounds, settings
 from trellis.surveys.views.common import MANAGE, RESULTS
 
 SHOWN_INSTRUMENTS = 10  # the rest are a click away, on the paginated list
@@ -38,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # A person is asked by a handful of open rounds at most: no pages needed.
         "to_answer": list(selectors.my_invitations(district=district, user=user)),
         "can_manage": manager, "can_read": reader, "page": rounds_page,
+        "floor": selectors.survey_settings(district=district) if manager else None,
         "instruments": selectors.instrument_list(district=district)[:SHOWN_INSTRUMENTS]
         if manager else [],
         "crumbs": [("Surveys", None)],
@@ -51,4 +52,5 @@ urlpatterns = [
     *rounds.urlpatterns,
     *answer.urlpatterns,
     *results.urlpatterns,
+    *settings.urlpatterns,
 ]
