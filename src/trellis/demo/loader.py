@@ -27,6 +27,7 @@ from trellis.demo.pay import pay_load
 from trellis.demo.people import PeopleSource
 from trellis.demo.roles import roles_load
 from trellis.demo.rollout import rollout_load
+from trellis.demo.surveys import surveys_load
 from trellis.hiring.models import Application
 from trellis.insights.services import grantees_load
 from trellis.org.models import AcademicSubject, Grade, School, SchoolCategory, Staff
@@ -199,6 +200,8 @@ def demo_load() -> DemoSummary:
     harbor = District.objects.get(slug="harbor-point")
     summary.created["rollout rows"] += rollout_load(harbor, User.objects.get(username="hal"))
     summary.created["pathways rows"] = pathways_load(maple, User.objects.get(username="alice"))
+    # After rollout and pathways: a response keeps the cohort its person is in.
+    summary.created["survey rows"] = surveys_load(maple, User.objects.get(username="alice"))
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),
