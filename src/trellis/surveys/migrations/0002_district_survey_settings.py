@@ -7,27 +7,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_tenancy_accounts_audit'),
-        ('surveys', '0001_instruments_administrations_responses'),
+        ("core", "0001_tenancy_accounts_audit"),
+        ("surveys", "0001_instruments_administrations_responses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SurveySettings',
+            name="SurveySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_group', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(50)], verbose_name='smallest group reported')),
-                ('min_text', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(100)], verbose_name='smallest group whose comments are shown')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.district')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_group",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(3),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="smallest group reported",
+                    ),
+                ),
+                (
+                    "min_text",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(3),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="smallest group whose comments are shown",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'survey settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('min_group__gte', 3), ('min_text__gte', 3)), name='survey_settings_thresholds')],
+                "verbose_name_plural": "survey settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("min_group__gte", 3), ("min_text__gte", 3)),
+                        name="survey_settings_thresholds",
+                    )
+                ],
             },
         ),
     ]

@@ -1,8 +1,8 @@
 """Survey results, read only through ``surveys.suppression``: for each question, the share
 agreeing and the spread of answers for the whole population or one slice of it, broken down by
-respondent group, school or cohort. Pages, the API and exports all read these objects, so the
-same cells are hidden everywhere, for everyone, administrators included. Nothing is shown while
-a survey is open.
+respondent group, school or cohort; open comments for the whole population only. Pages, the API
+and exports all read these objects, so the same cells are hidden everywhere, for everyone,
+administrators included. Nothing is shown while a survey is open.
 """
 
 from __future__ import annotations
@@ -171,9 +171,12 @@ def _item_result(item: Item, answers: list[dict[str, Any]], administration: Admi
              else tuple(item.options))  # fmt: skip
     result = ItemResult(item, _cell(item, answers, shown, base, "All"), scale=scale)
     if item.kind == ItemKind.TEXT:
-        if not result.total.hidden:
+        # Comments for everyone only. A comment is one person's own words, so two slices' lists
+        # crossed (one school's and the building leaders') would give the comments of whoever
+        # is in both, however many wrote in each.
+        if not result.total.hidden and base == TOTAL:
             # Sorted, never in the order given: the order could hint at who wrote what.
-            result.comments = sorted(a["text"] for a in answers if _in(a, base) and a["text"])
+            result.comments = sorted(a["text"] for a in answers if a["text"])
         return result
     if breakdown is not None:
         values = sorted({"" if a.get(breakdown) is None else str(a[breakdown])
