@@ -55,14 +55,21 @@ def cells_of(
 ) -> Counter[Key]:
     """How many records fall in each cell: the total, each attribute value, each pair. A missing
     value is a value of its own (""), so the children of a cell always add up to it."""
+    return cells_of_counted(((record, 1) for record in records), dimensions)
+
+
+def cells_of_counted(
+    groups: Iterable[tuple[Mapping[str, str | None], int]], dimensions: Sequence[str]
+) -> Counter[Key]:
+    """``cells_of`` for records already counted: (attribute values, how many share them)."""
     counts: Counter[Key] = Counter()
-    for record in records:
+    for record, n in groups:
         values = [(d, "" if record.get(d) is None else str(record[d])) for d in dimensions]
-        counts[TOTAL] += 1
+        counts[TOTAL] += n
         for one in values:
-            counts[frozenset([one])] += 1
+            counts[frozenset([one])] += n
         for pair in combinations(values, 2):
-            counts[frozenset(pair)] += 1
+            counts[frozenset(pair)] += n
     return counts
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from trellis.org.models import School
 from trellis.rollout.models import Cohort
@@ -25,7 +26,7 @@ from trellis.surveys.models import (
     Response,
     Status,
 )
-from trellis.surveys.suppression import TOTAL, Key, Suppressed, cells_of, suppress
+from trellis.surveys.suppression import TOTAL, Key, Suppressed, cells_of_counted, suppress
 
 DIMENSIONS = ("group", "school", "cohort")
 DIMENSION_LABELS = {"group": "Respondent group", "school": "School", "cohort": "Cohort"}
@@ -97,39 +98,59 @@ def _agree_from(points: int) -> int:
     return 3 if points == 4 else 4
 
 
-def _stats(item: Item, answers: Sequence[dict[str, Any]]) -> tuple[float | None, list[int]]:
+def _stats(item: Item, answers: Sequence[Mapping[str, Any]]) -> tuple[float | None, list[int]]:
+    """The share agreeing and the answers per scale point or choice, from counted answers."""
     if item.kind == ItemKind.LIKERT:
         counts = [0] * item.points
         for a in answers:
-            counts[a["value"] - 1] += 1
-        agree = sum(counts[_agree_from(item.points) - 1 :]) / len(answers) if answers else None
+            if a["value"] is not None and 1 <= a["value"] <= item.points:
+                counts[a["value"] - 1] += a["n"]
+        total = sum(counts)
+        agree = sum(counts[_agree_from(item.points) - 1 :]) / total if total else None
         return agree, counts
     counts = [0] * len(item.options)
     for a in answers:
-        for choice in a["choices"] if item.kind == ItemKind.MULTIPLE else [a["value"]]:
-            if 0 <= choice < len(counts):
-                counts[choice] += 1
+        picked = (a["choices"] or []) if item.kind == ItemKind.MULTIPLE else [a["value"]]
+        for choice in picked:
+            if choice is not None and 0 <= choice < len(counts):
+                counts[choice] += a["n"]
     return None, counts
 
 
 def _records(administration: Administration) -> dict[int, list[dict[str, Any]]]:
-    """Each item's answers with the three things a response keeps: group, school, cohort."""
+    """Each item's answers counted by the three things a response keeps (group, school,
+    cohort) and the answer given: one row per combination, read grouped by the database."""
     by_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = Answer.objects.filter(
-        district_id=administration.district_id, response__administration=administration
-    ).values_list("item_id", "value", "choices", "text", "response__group",
-                  "response__school_id", "response__cohort_id")  # fmt: skip
-    for item_id, value, choices, text, group, school, cohort in rows:
+    rows = (
+        Answer.objects.filter(
+            district_id=administration.district_id, response__administration=administration
+        )
+        .values_list(
+            "item_id",
+            "value",
+            "choices",
+            "response__group",
+            "response__school_id",
+            "response__cohort_id",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()  # the model's ordering would split the groups
+    )
+    for item_id, value, choices, group, school, cohort, n in rows:
         by_item[item_id].append({
-            "value": value, "choices": choices or [], "text": text, "group": group,
+            "value": value, "choices": choices or [], "group": group,
             "school": None if school is None else str(school),
-            "cohort": None if cohort is None else str(cohort),
+            "cohort": None if cohort is None else str(cohort), "n": n,
         })  # fmt: skip
     return by_item
 
 
+def _value(record: Mapping[str, Any], dimension: str) -> str:
+    return "" if record.get(dimension) is None else str(record[dimension])
+
+
 def _in(record: Mapping[str, Any], key: Key) -> bool:
-    return all(("" if record.get(d) is None else str(record[d])) == v for d, v in key)
+    return all(_value(record, d) == v for d, v in key)
 
 
 def results(
@@ -153,11 +174,20 @@ def results(
                  .order_by("section__order", "order", "pk"))  # fmt: skip
     out = [_item_result(item, records.get(item.pk, []), administration, base, breakdown, labels)
            for item in items]  # fmt: skip
-    people = [{"group": g, "school": None if s is None else str(s),
-               "cohort": None if c is None else str(c)}
-              for g, s, c in Response.objects.filter(administration=administration)
-              .values_list("group", "school_id", "cohort_id")]  # fmt: skip
-    everyone = suppress(cells_of(people, DIMENSIONS), DIMENSIONS, administration.min_group)
+    people = (
+        Response.objects.filter(administration=administration)
+        .values_list("group", "school_id", "cohort_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    everyone = suppress(
+        cells_of_counted(
+            (({"group": g, "school": None if s is None else str(s),
+               "cohort": None if c is None else str(c)}, n) for g, s, c, n in people),
+            DIMENSIONS,
+        ),
+        DIMENSIONS, administration.min_group,
+    )  # fmt: skip
     slice_label = label_of(labels, *slice_by) if slice_by else "Everyone"
     return Results(administration, breakdown, slice_by, slice_label, everyone.n(base), out)
 
@@ -166,37 +196,45 @@ def _item_result(item: Item, answers: list[dict[str, Any]], administration: Admi
                  base: Key, breakdown: str | None,
                  labels: Mapping[str, Mapping[str, str]]) -> ItemResult:  # fmt: skip
     minimum = administration.min_text if item.kind == ItemKind.TEXT else administration.min_group
-    shown = suppress(cells_of(answers, DIMENSIONS), DIMENSIONS, minimum)
+    shown = suppress(cells_of_counted(((a, a["n"]) for a in answers), DIMENSIONS), DIMENSIONS,
+                     minimum)  # fmt: skip
     scale = (LIKERT_LABELS[item.points] if item.kind == ItemKind.LIKERT
              else tuple(item.options))  # fmt: skip
-    result = ItemResult(item, _cell(item, answers, shown, base, "All"), scale=scale)
+    in_base = [a for a in answers if _in(a, base)]
+    result = ItemResult(item, _cell(item, in_base, shown, base, "All"), scale=scale)
     if item.kind == ItemKind.TEXT:
         # Comments for everyone only. A comment is one person's own words, so two slices' lists
         # crossed (one school's and the building leaders') would give the comments of whoever
         # is in both, however many wrote in each.
         if not result.total.hidden and base == TOTAL:
             # Sorted, never in the order given: the order could hint at who wrote what.
-            result.comments = sorted(a["text"] for a in answers if a["text"])
+            result.comments = list(
+                Answer.objects.filter(district_id=administration.district_id, item=item,
+                                      response__administration=administration)
+                .exclude(text="").order_by("text").values_list("text", flat=True)
+            )  # fmt: skip
         return result
     if breakdown is not None:
-        values = sorted({"" if a.get(breakdown) is None else str(a[breakdown])
-                         for a in answers if _in(a, base)},
-                        key=lambda v: label_of(labels, breakdown, v))  # fmt: skip
+        parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for a in in_base:
+            parts[_value(a, breakdown)].append(a)
+        values = sorted(parts, key=lambda v: label_of(labels, breakdown, v))
         result.rows = [
-            _cell(item, answers, shown, base | {(breakdown, v)}, label_of(labels, breakdown, v))
+            _cell(item, parts[v], shown, base | {(breakdown, v)}, label_of(labels, breakdown, v))
             for v in values
         ]
     return result
 
 
-def _cell(item: Item, answers: Sequence[dict[str, Any]], shown: Suppressed, key: Key,
+def _cell(item: Item, answers: Sequence[Mapping[str, Any]], shown: Suppressed, key: Key,
           label: str) -> Cell:  # fmt: skip
+    """The cell ``key``, from the counted answers that fall in it."""
     n = shown.n(key)
     if n is None:
         return Cell(label, None)
     if item.kind == ItemKind.TEXT:
         return Cell(label, n)
-    agree, counts = _stats(item, [a for a in answers if _in(a, key)])
+    agree, counts = _stats(item, answers)
     return Cell(label, n, agree, counts)
 
 
@@ -221,15 +259,15 @@ def trend(*, administration: Administration, item: Item) -> list[TrendPoint]:
     ).distinct().order_by("opens_on", "pk")  # fmt: skip
     points = []
     for round_ in rounds:
-        values = list(Answer.objects.filter(
+        counted = list(Answer.objects.filter(
             district_id=administration.district_id, response__administration=round_,
             item__key=item.key, value__isnull=False,
-        ).values_list("value", "item__points"))  # fmt: skip
-        n = len(values)
+        ).values_list("value", "item__points").annotate(n=Count("pk")).order_by())  # fmt: skip
+        n = sum(k for _, _, k in counted)
         if n < round_.min_group:
             points.append(TrendPoint(round_, None, None))
             continue
-        agree = sum(1 for v, p in values if v is not None and v >= _agree_from(p)) / n
+        agree = sum(k for v, p, k in counted if v >= _agree_from(p)) / n
         points.append(TrendPoint(round_, n, agree))
     return points
 
