@@ -41,9 +41,9 @@ from trellis.rollout.selectors.cohorts import (
     progress_by_school,
     rollout_plan,
 )
-from trellis.surveys.models import Administration, ItemKind
+from trellis.surveys.models import Administration
 from trellis.surveys.models import Status as SurveyStatus
-from trellis.surveys.selectors.results import results
+from trellis.surveys.selectors.results import headline
 
 ZERO = Decimal("0")
 LIVE_POSITIONS = (
@@ -263,21 +263,20 @@ def survey_headlines(*, district: District) -> SurveyHeadlines | None:
               .select_related("instrument").order_by("-closes_on", "-pk").first())  # fmt: skip
     if latest is None:
         return None
-    report = results(administration=latest)
+    respondents, totals = headline(administration=latest)
     items = [
         SurveyItem(
-            r.item.text,
-            f"{round(r.total.agree * 100)}% agree"
-            if r.total.agree is not None
+            item.text,
+            f"{round(cell.agree * 100)}% agree"
+            if cell.agree is not None
             else f"fewer than {latest.min_group} answers",
         )
-        for r in report.items
-        if r.item.kind == ItemKind.LIKERT
+        for item, cell in totals
     ]
     return SurveyHeadlines(
         title=latest.title,
         closed_on=latest.closes_on,
-        respondents=report.respondents,
+        respondents=respondents,
         min_group=latest.min_group,
         items=items,
         url=reverse("surveys:results", args=[latest.pk]),

@@ -238,6 +238,35 @@ def _cell(item: Item, answers: Sequence[Mapping[str, Any]], shown: Suppressed, k
     return Cell(label, n, agree, counts)
 
 
+def headline(*, administration: Administration) -> tuple[int | None, list[tuple[Item, Cell]]]:
+    """The whole round only: how many answered and each agreement question's total cell, as
+    ``results`` gives them, from two grouped reads. Suppression hides a total exactly when it
+    holds fewer than the minimum (``test_suppression`` holds it to that), so no lattice is
+    needed here."""
+    if administration.status != Status.CLOSED:
+        raise NotReady("Results appear once the survey closes, so nobody watches answers come in.")
+    minimum = administration.min_group
+    asked = administration.instrument.items.filter(retired_at__isnull=True, kind=ItemKind.LIKERT)
+    items = list(asked.order_by("section__order", "order", "pk"))
+    counted: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (Answer.objects.filter(district_id=administration.district_id,
+                                  response__administration=administration, item__in=items)
+            .values_list("item_id", "value").annotate(n=Count("pk")).order_by())  # fmt: skip
+    for item_id, value, n in rows:
+        counted[item_id].append({"value": value, "choices": None, "n": n})
+    cells = []
+    for item in items:
+        answers = counted.get(item.pk, [])
+        n = sum(a["n"] for a in answers)
+        if n < minimum:
+            cells.append((item, Cell("All", None)))
+            continue
+        agree, counts = _stats(item, answers)
+        cells.append((item, Cell("All", n, agree, counts)))
+    people = Response.objects.filter(administration=administration).count()
+    return (people if people >= minimum else None), cells
+
+
 # --- Trends and participation ---------------------------------------------------------------
 
 

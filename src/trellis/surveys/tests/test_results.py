@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from trellis.factories import SchoolFactory
 from trellis.surveys.models import Status
-from trellis.surveys.selectors.results import DIMENSIONS, NotReady, results
+from trellis.surveys.selectors.results import DIMENSIONS, NotReady, headline, results
 from trellis.surveys.suppression import cells_of, leaks, suppress
 from trellis.surveys.tests.builders import closed_round, instrument, respond
 
@@ -105,3 +105,20 @@ def test_every_reported_cell_holds_at_least_the_minimum(
     records = [{"group": g, "school": None if s == 0 else str(schools[s].pk), "cohort": None}
                for g, s, _ in data]  # fmt: skip
     assert leaks(suppress(cells_of(records, DIMENSIONS), DIMENSIONS, minimum), DIMENSIONS) == []
+
+
+@pytest.mark.parametrize("answered", [4, 5, 9])
+def test_the_headline_gives_the_same_totals_as_the_full_results(survey, district_a, answered):
+    # given a round whose answers spread over two schools, one of them small
+    schools = [SchoolFactory(district=district_a, name=n) for n in ("Aspen", "Birch")]
+    round_ = closed_round(survey)
+    for i in range(answered):
+        respond(round_, school=schools[i % 3 == 0], likert=1 + i % 4)
+    # when the dashboard's headline and the report each read the round
+    people, cells = headline(administration=round_)
+    full = results(administration=round_)
+    # then every agreement question's total and the respondents are the same in both
+    likert = {r.item.pk: r.total for r in full.items if r.item.kind == "likert"}
+    assert {item.pk: cell for item, cell in cells} == likert and likert
+    assert people == full.respondents
+    assert (people is None) == (answered < 5)

@@ -27,6 +27,14 @@ def test_no_cell_is_small_and_no_hidden_group_comes_back_by_subtraction(rows, mi
     assert leaks(result, DIMENSIONS) == []
 
 
+@settings(max_examples=500, deadline=None)
+@given(records, st.integers(min_value=3, max_value=10))
+def test_the_total_is_hidden_exactly_when_it_is_small(rows, minimum):
+    # The dashboard's headline reads the whole round's totals without the lattice on this.
+    result = suppress(cells_of(rows, DIMENSIONS), DIMENSIONS, minimum)
+    assert (result.n(TOTAL) is None) == (len(rows) < minimum)
+
+
 def test_one_small_school_hides_the_next_smallest_too():
     # given 20 people in school a, 9 in b and 2 in c, all in one group
     rows = [{"school": s, "group": "g", "cohort": None}
