@@ -264,11 +264,13 @@ def run_workloads(*, scale: str) -> list[Result]:
     from benchmarks.learning import attendance_results
     from benchmarks.pathways import pathways_results
     from benchmarks.rollout import rollout_results
+    from benchmarks.surveys import surveys_results
 
     results.extend(attendance_results(scale, big, client))
     results.extend(coaching_results(scale, big, client))
     results.extend(rollout_results(scale, big, client))
     results.extend(pathways_results(scale, big, client))
+    results.extend(surveys_results(scale, big, User.objects.get(username=f"bench-{big.slug}")))
     results.append(_result(
         "district home", scale, _get(client, "/"),
         "raw SQL aggregates", _raw(HOME_SQL, [[big.pk], [big.pk]]), LIST_BUDGET,

@@ -182,6 +182,7 @@ def _register_area_steps() -> None:
     from trellis.demo.scale_pay import pay_generate
     from trellis.demo.scale_roles import positions_generate
     from trellis.demo.scale_rollout import rollout_generate
+    from trellis.demo.scale_surveys import surveys_generate
 
     register_step("roles and positions", positions_generate)
     register_step("hiring", hiring_generate)
@@ -190,6 +191,7 @@ def _register_area_steps() -> None:
     register_step("coaching", coaching_generate)
     register_step("rollout", rollout_generate)
     register_step("pathways", pathways_generate)
+    register_step("surveys", surveys_generate)
 
 
 _register_area_steps()
