@@ -7,7 +7,7 @@ administrators included. Nothing is shown while a survey is open.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,8 +196,11 @@ def _item_result(item: Item, answers: list[dict[str, Any]], administration: Admi
                  base: Key, breakdown: str | None,
                  labels: Mapping[str, Mapping[str, str]]) -> ItemResult:  # fmt: skip
     minimum = administration.min_text if item.kind == ItemKind.TEXT else administration.min_group
-    shown = suppress(cells_of_counted(((a, a["n"]) for a in answers), DIMENSIONS), DIMENSIONS,
-                     minimum)  # fmt: skip
+    people: Counter[tuple[str, str, str]] = Counter()
+    for a in answers:  # one row per answer given: the cells need only who, by group, school, cohort
+        people[(_value(a, "group"), _value(a, "school"), _value(a, "cohort"))] += a["n"]
+    finest = ((dict(zip(DIMENSIONS, key, strict=True)), n) for key, n in people.items())
+    shown = suppress(cells_of_counted(finest, DIMENSIONS), DIMENSIONS, minimum)
     scale = (LIKERT_LABELS[item.points] if item.kind == ItemKind.LIKERT
              else tuple(item.options))  # fmt: skip
     in_base = [a for a in answers if _in(a, base)]
