@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.coaching import selectors, services
@@ -144,7 +144,7 @@ def relationship_create(request: HttpRequest, payload: RelationshipIn) -> Any:
         focus=payload.focus,
         actor=user,
     )
-    return 201, relationship
+    return Status(201, relationship)
 
 
 @router.get(
@@ -171,7 +171,7 @@ def interaction_create(request: HttpRequest, relationship_id: int, payload: Inte
     user = api_user(request)
     relationship = selectors.relationship_readable(user=user, district=district, pk=relationship_id)
     entry = services.interaction_log(relationship=relationship, actor=user, **payload.dict())
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post(
@@ -183,7 +183,7 @@ def comment_create(request: HttpRequest, interaction_id: int, payload: CommentIn
     district = api_district(request)
     user = api_user(request)
     entry = selectors.interaction_readable(user=user, district=district, pk=interaction_id)
-    return 201, services.comment_add(interaction=entry, text=payload.text, actor=user)
+    return Status(201, services.comment_add(interaction=entry, text=payload.text, actor=user))
 
 
 @router.get("/coaching/summary", response=SummaryOut, summary="Counts by month, school and type")
