@@ -145,6 +145,11 @@ def _records(administration: Administration) -> dict[int, list[dict[str, Any]]]:
     return by_item
 
 
+def _require_closed(administration: Administration) -> None:
+    if administration.status != Status.CLOSED:
+        raise NotReady("Results appear once the survey closes, so nobody watches answers come in.")
+
+
 def _value(record: Mapping[str, Any], dimension: str) -> str:
     return "" if record.get(dimension) is None else str(record[dimension])
 
@@ -161,8 +166,7 @@ def results(
 ) -> Results:
     """Every question's results for one slice (None: everyone), broken down by ``breakdown``.
     Raises ``NotReady`` while the survey is open."""
-    if administration.status != Status.CLOSED:
-        raise NotReady("Results appear once the survey closes, so nobody watches answers come in.")
+    _require_closed(administration)
     if breakdown is not None and breakdown not in DIMENSIONS:
         raise ValidationError({"breakdown": "Break down by group, school or cohort."})
     if slice_by is not None and (slice_by[0] not in DIMENSIONS or slice_by[0] == breakdown):
@@ -246,8 +250,7 @@ def headline(*, administration: Administration) -> tuple[int | None, list[tuple[
     ``results`` gives them, from two grouped reads. Suppression hides a total exactly when it
     holds fewer than the minimum (``test_suppression`` holds it to that), so no lattice is
     needed here."""
-    if administration.status != Status.CLOSED:
-        raise NotReady("Results appear once the survey closes, so nobody watches answers come in.")
+    _require_closed(administration)
     minimum = administration.min_group
     asked = administration.instrument.items.filter(retired_at__isnull=True, kind=ItemKind.LIKERT)
     items = list(asked.order_by("section__order", "order", "pk"))
