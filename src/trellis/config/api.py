@@ -8,6 +8,7 @@ from trellis.coaching.api import router as coaching_router
 from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
 from trellis.insights.api import router as insights_router
+from trellis.interop.api import router as interop_router
 from trellis.learning.api import router as learning_router
 from trellis.org.api import router as org_router
 from trellis.pathways.api import router as pathways_router
@@ -39,3 +40,4 @@ api.add_router("/", rollout_router)
 api.add_router("/", pathways_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
+api.add_router("/", interop_router)

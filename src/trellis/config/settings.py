@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "trellis.pathways",
     "trellis.surveys",
     "trellis.insights",
+    "trellis.interop",
     "trellis.demo",
 ]
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("trellis.pathways.urls")),
     path("", include("trellis.surveys.urls")),
     path("", include("trellis.insights.urls")),
+    path("", include("trellis.interop.urls")),
 ]

@@ -50,6 +50,11 @@ class School(models.Model):
     lowest_grade = models.SmallIntegerField(choices=Grade.choices, default=Grade.KINDERGARTEN)
     highest_grade = models.SmallIntegerField(choices=Grade.choices, default=Grade.FIFTH)
     locale = models.CharField(max_length=10, choices=Locale.choices, blank=True)
+    sourced_id = models.CharField(
+        max_length=255, blank=True, verbose_name="roster id",
+        help_text="The student information system's id for this school (OneRoster sourcedId); "
+        "set by roster imports.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +62,11 @@ class School(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["district", "school_id"], name="school_unique_id"),
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="school_unique_sourced_id",
+            ),
             models.UniqueConstraint(fields=["district", "name"], name="school_unique_name"),
             models.CheckConstraint(
                 name="school_grade_range_ordered",
@@ -165,6 +175,15 @@ class Staff(models.Model):
         "principal, a district supervisor). Sees their learning plan, never their coaching notes.",
     )  # fmt: skip
     is_active = models.BooleanField(default=True, verbose_name="currently employed")
+    sourced_id = models.CharField(
+        max_length=255, blank=True, verbose_name="roster id",
+        help_text="The student information system's id for this person (OneRoster sourcedId); "
+        "roster imports match on it, never on email.",
+    )  # fmt: skip
+    username = models.CharField(
+        max_length=150, blank=True,
+        help_text="The district sign-in name from the roster, used to match district sign-in.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +191,11 @@ class Staff(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "staff"
         constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="staff_unique_sourced_id",
+            ),
             models.UniqueConstraint(
                 fields=["district", "staff_unique_id"], name="staff_unique_id_per_district"
             ),
@@ -214,3 +238,166 @@ class Staff(models.Model):
 
 _CLASSIFICATION_LABELS = dict(StaffClassification.choices)
 _SUBJECT_LABELS = dict(AcademicSubject.choices)
+
+
+class SeparationReason(models.TextChoices):
+    """Why employment with the district ended (Ed-Fi SeparationReasonDescriptor)."""
+
+    RETIREMENT = "retirement", "Retirement"
+    OTHER_EMPLOYMENT = "employment_elsewhere", "Employment in another education organization"
+    LEAVING_EDUCATION = "left_education", "Left the education profession"
+    RELOCATION = "relocation", "Relocation"
+    LAYOFF = "layoff", "Layoff (reduction in force)"
+    DISMISSAL = "dismissal", "Dismissal or non-renewal"
+    PERSONAL = "personal", "Personal or family reasons"
+    DEATH = "death", "Death"
+    ROSTER_REMOVED = "roster_removed", "Removed from the district roster"
+    OTHER = "other", "Other"
+
+
+class EmploymentStatus(models.TextChoices):
+    """Ed-Fi EmploymentStatusDescriptor (the common values)."""
+
+    PERMANENT = "permanent", "Tenured or permanent"
+    PROBATIONARY = "probationary", "Probationary"
+    CONTRACTUAL = "contractual", "Contractual"
+    SUBSTITUTE = "substitute", "Substitute or temporary"
+    VOLUNTEER = "volunteer", "Volunteer or no contract"
+    OTHER = "other", "Other"
+
+
+class Employment(models.Model):
+    """A span of employment with the district (Ed-Fi StaffEducationOrganizationEmployment
+    Association). Ending one records the date and why; rows are kept."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="employments")
+    status = models.CharField(
+        max_length=20, choices=EmploymentStatus.choices, default=EmploymentStatus.PERMANENT,
+        verbose_name="employment status",
+    )  # fmt: skip
+    hire_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    separation_reason = models.CharField(
+        max_length=30, choices=SeparationReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-hire_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="employment_dates_ordered",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("hire_date")),
+                violation_error_message="Employment cannot end before the hire date.",
+            ),
+            models.CheckConstraint(
+                name="employment_reason_with_end",
+                condition=Q(end_date__isnull=True, separation_reason="")
+                | Q(end_date__isnull=False) & ~Q(separation_reason=""),
+                violation_error_message="Ended employment needs a separation reason, and only "
+                "then.",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "staff"], name="employment_staff_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} from {self.hire_date}"
+
+
+class SchoolAssignment(models.Model):
+    """A person working at a school or the district office in a classification, from a begin
+    date to an end date (Ed-Fi StaffEducationOrganizationAssignmentAssociation; a OneRoster
+    role). Roster imports end these rather than delete them."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="school_assignments")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments",
+        help_text="Empty for the district office.",
+    )  # fmt: skip
+    classification = models.CharField(
+        max_length=40, choices=StaffClassification.choices, default=StaffClassification.TEACHER
+    )
+    position_title = models.CharField(max_length=100, blank=True)
+    is_primary = models.BooleanField(
+        default=True, help_text="The person's main school (OneRoster roleType primary)."
+    )
+    begin_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    sourced_id = models.CharField(
+        max_length=255, blank=True, verbose_name="roster id",
+        help_text="The roster's id for this role (OneRoster roles.csv sourcedId).",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-begin_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="school_assignment_dates_ordered",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("begin_date")),
+                violation_error_message="An assignment cannot end before it begins.",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="school_assignment_unique_sourced_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "staff"], name="school_assignment_staff_idx"),
+            models.Index(fields=["district", "school"], name="school_assignment_school_idx"),
+        ]
+
+    def __str__(self) -> str:
+        place = self.school.name if self.school else "District office"
+        return f"{self.staff} at {place}"
+
+
+class CredentialType(models.TextChoices):
+    """Ed-Fi CredentialTypeDescriptor."""
+
+    CERTIFICATION = "certification", "Certification"
+    ENDORSEMENT = "endorsement", "Endorsement"
+    LICENSURE = "licensure", "Licensure"
+    OTHER = "other", "Other"
+
+
+class Credential(models.Model):
+    """A teaching or leadership license a person holds (Ed-Fi Credential)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="credentials")
+    identifier = models.CharField(
+        max_length=60, verbose_name="credential number", help_text="As issued by the state."
+    )
+    credential_type = models.CharField(
+        max_length=20, choices=CredentialType.choices, default=CredentialType.LICENSURE
+    )
+    field = models.CharField(
+        max_length=30, choices=AcademicSubject.choices, blank=True, verbose_name="subject"
+    )
+    state = models.CharField(max_length=2, help_text="Two-letter code of the issuing state.")
+    issuance_date = models.DateField()
+    expiration_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issuance_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "state", "identifier"], name="credential_unique_identifier"
+            ),
+            models.CheckConstraint(
+                name="credential_dates_ordered",
+                condition=Q(expiration_date__isnull=True)
+                | Q(expiration_date__gte=F("issuance_date")),
+                violation_error_message="A credential cannot expire before it is issued.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} ({self.state})"
