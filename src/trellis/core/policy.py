@@ -43,6 +43,8 @@ SURVEYS_MANAGE = "surveys.manage"  # instruments, administrations, invitations, 
 # Survey results, always with small groups suppressed: nobody, admins included, sees an answer
 # that can be tied to a person.
 SURVEYS_RESULTS = "surveys.results"
+# Roster imports (OneRoster, spreadsheets) and the Ed-Fi export of a district's staff data.
+INTEROP_MANAGE = "interop.manage"
 
 _EVERYONE = frozenset({VIEW})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PATHWAYS_REPORTS,
             SURVEYS_MANAGE,
             SURVEYS_RESULTS,
+            INTEROP_MANAGE,
         }
     ),
     Role.HR: frozenset(
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *(VIEW, EDIT, EXPORT, ROLES_EDIT, ROLES_REVIEW, HIRING_MANAGE, PAY_VIEW, PAY_EDIT),
             *(LEARNING_MANAGE, COACHING_MANAGE, COACHING_AGGREGATES),
             *(PATHWAYS_MANAGE, PATHWAYS_REPORTS, SURVEYS_MANAGE, SURVEYS_RESULTS),
+            INTEROP_MANAGE,
         }
     ),
     Role.PRINCIPAL: frozenset(

@@ -7,3 +7,9 @@ class InteropConfig(AppConfig):
     name = "trellis.interop"
     label = "interop"
     verbose_name = "Data exchange"
+
+    def ready(self) -> None:
+        from trellis.core import policy
+        from trellis.core.navigation import NavItem, register
+
+        register(NavItem("Data exchange", "interop:home", perm=policy.INTEROP_MANAGE, order=85))

@@ -43,6 +43,11 @@ class ImportRun(models.Model):
     counts: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     errors: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    other_orgs: models.JSONField[list[str]] = models.JSONField(
+        default=list, blank=True,
+        help_text="The roster's non-school orgs (district, departments), which a later delta "
+        "may name without repeating them.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

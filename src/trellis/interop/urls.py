@@ -1,7 +1,18 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from trellis.interop import views
 
 app_name = "interop"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("data/", views.home, name="home"),
+    path("data/imports.<export:fmt>", views.runs_export, name="runs-export"),
+    path("data/imports/<uuid:public_id>/", views.run_detail, name="run"),
+    path(
+        "data/imports/<uuid:public_id>/problems.<export:fmt>",
+        views.run_errors_export,
+        name="run-errors-export",
+    ),
+]

@@ -1,0 +1,117 @@
+"""Pages of data exchange: upload a roster, watch it run, read what it did."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trellis.core import policy
+from trellis.core.forms import add_service_errors
+from trellis.core.listing import export_response, paginate
+from trellis.core.tenancy import require_district
+from trellis.interop import selectors, services
+from trellis.interop.models import ImportRun
+from trellis.interop.oneroster import MAX_ARCHIVE_BYTES
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label="Roster (.zip)",
+        help_text=(
+            "A OneRoster 1.2 CSV export from your student information system: one zip with "
+            "manifest.csv, orgs.csv, users.csv and roles.csv. Staff are imported; students and "
+            f"guardians are skipped and never stored. Up to {MAX_ARCHIVE_BYTES // 1_048_576} MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+
+def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Data exchange", "interop:home"), *extra]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    district, user = require_district(request, policy.INTEROP_MANAGE)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_start(
+                district=district, upload=form.cleaned_data["file"], actor=user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("interop:run", public_id=run.public_id)
+    page = paginate(selectors.import_runs(district), _page(request))
+    context = {"form": form, "page": page, "crumbs": _crumbs()}
+    return render(request, "interop/home.html", context, status=400 if form.errors else 200)
+
+
+def _page(request: HttpRequest) -> int | None:
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() else None
+
+
+def _run(request: HttpRequest, public_id: str) -> ImportRun:
+    district, _user = require_district(request, policy.INTEROP_MANAGE)
+    try:
+        run = selectors.import_run(district, public_id)
+    except (ImportRun.DoesNotExist, ValidationError) as error:
+        raise Http404("No such import in this district.") from error
+    if selectors.is_stale(run):
+        services.mark_interrupted(run)
+    return run
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    run = _run(request, public_id)
+    context = {
+        "run": run,
+        "progress": selectors.progress(run),
+        "summary": selectors.summary_rows(run),
+        "crumbs": _crumbs((run.file_name, None)),
+    }
+    if request.GET.get("part") == "status":
+        return render(request, "interop/_run_status.html", context)
+    return render(request, "interop/run.html", context)
+
+
+@login_required
+@require_GET
+def run_errors_export(request: HttpRequest, public_id: str, fmt: str) -> HttpResponseBase:
+    run = _run(request, public_id)
+    rows = ([e["file"], e.get("line") or "", e.get("column") or "", e["message"]]
+            for e in run.errors)  # fmt: skip
+    return export_response(
+        fmt=fmt,
+        stem=f"import-problems-{run.public_id}",
+        header=["File", "Line", "Column", "Problem"],
+        rows=rows,
+    )
+
+
+@login_required
+@require_GET
+def runs_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    district, _user = require_district(request, policy.INTEROP_MANAGE)
+    rows = (
+        [r.created_at.isoformat(timespec="seconds"), r.get_kind_display(), r.file_name,
+         r.get_status_display(), r.mode, r.error_count,
+         r.created_by.get_username() if r.created_by else "system"]
+        for r in selectors.import_runs(district).iterator()
+    )  # fmt: skip
+    return export_response(
+        fmt=fmt,
+        stem="imports",
+        header=["Started", "Kind", "File", "Outcome", "Mode", "Problems", "By"],
+        rows=rows,
+    )
