@@ -9,6 +9,7 @@ app_name = "interop"
 urlpatterns = [
     path("data/", views.home, name="home"),
     path("data/imports.<export:fmt>", views.runs_export, name="runs-export"),
+    path("data/edfi/<str:resource>.json", views.edfi_download, name="edfi"),
     path("data/imports/<uuid:public_id>/", views.run_detail, name="run"),
     path(
         "data/imports/<uuid:public_id>/problems.<export:fmt>",

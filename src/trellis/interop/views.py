@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trellis.core import policy
+from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, paginate
 from trellis.core.tenancy import require_district
 from trellis.interop import selectors, services
+from trellis.interop.edfi.export import RESOURCES, iter_resource
 from trellis.interop.models import ImportRun
 from trellis.interop.oneroster import MAX_ARCHIVE_BYTES
 
@@ -50,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("interop:run", public_id=run.public_id)
     page = paginate(selectors.import_runs(district), _page(request))
-    context = {"form": form, "page": page, "crumbs": _crumbs()}
+    context = {"form": form, "page": page, "crumbs": _crumbs(), "edfi_resources": RESOURCES}
     return render(request, "interop/home.html", context, status=400 if form.errors else 200)
 
 
@@ -89,8 +94,9 @@ def run_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def run_errors_export(request: HttpRequest, public_id: str, fmt: str) -> HttpResponseBase:
     run = _run(request, public_id)
-    rows = ([e["file"], e.get("line") or "", e.get("column") or "", e["message"]]
-            for e in run.errors)  # fmt: skip
+    rows = (
+        [e["file"], e.get("line") or "", e.get("column") or "", e["message"]] for e in run.errors
+    )
     return export_response(
         fmt=fmt,
         stem=f"import-problems-{run.public_id}",
@@ -104,14 +110,48 @@ def run_errors_export(request: HttpRequest, public_id: str, fmt: str) -> HttpRes
 def runs_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     district, _user = require_district(request, policy.INTEROP_MANAGE)
     rows = (
-        [r.created_at.isoformat(timespec="seconds"), r.get_kind_display(), r.file_name,
-         r.get_status_display(), r.mode, r.error_count,
-         r.created_by.get_username() if r.created_by else "system"]
+        [
+            r.created_at.isoformat(timespec="seconds"),
+            r.get_kind_display(),
+            r.file_name,
+            r.get_status_display(),
+            r.mode,
+            r.error_count,
+            r.created_by.get_username() if r.created_by else "system",
+        ]
         for r in selectors.import_runs(district).iterator()
-    )  # fmt: skip
+    )
     return export_response(
         fmt=fmt,
         stem="imports",
         header=["Started", "Kind", "File", "Outcome", "Mode", "Problems", "By"],
         rows=rows,
     )
+
+
+def _json_array(documents: Iterator[dict[str, object]]) -> Iterator[str]:
+    yield "["
+    for n, document in enumerate(documents):
+        yield ("," if n else "") + "\n" + json.dumps(document, separators=(",", ":"))
+    yield "\n]\n"
+
+
+@login_required
+@require_GET
+def edfi_download(request: HttpRequest, resource: str) -> HttpResponseBase:
+    """One Ed-Fi resource of the district as a JSON array, streamed a chunk at a time."""
+    district, user = require_district(request, policy.INTEROP_MANAGE)
+    if resource not in RESOURCES:
+        raise Http404("No such Ed-Fi resource.")
+    audit_record(
+        actor=user,
+        action="interop.edfi_exported",
+        target=district,
+        district=district,
+        changes={"resource": [None, resource]},
+    )
+    response = StreamingHttpResponse(
+        _json_array(iter_resource(district, resource)), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{district.slug}-{resource}.json"'
+    return response
