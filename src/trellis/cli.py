@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -21,8 +22,20 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _start_worker() -> None:
+    """Start the background worker (roster imports) beside the web server, and have both hand
+    their background work to it through the database."""
+    os.environ["TRELLIS_TASKS"] = "database"
+    subprocess.Popen(
+        [sys.executable, "-m", "trellis.cli", "manage", "db_worker", "--queue-name", "*",
+         "--interval", "1", "--no-reload", "--verbosity", "0"]
+    )  # fmt: skip
+
+
 def _serve(host: str, port: int, workers: int) -> int:
-    """Run gunicorn (a production-grade WSGI server) in place of this process."""
+    """Run gunicorn (a production-grade WSGI server) in place of this process, with the
+    background worker beside it."""
+    _start_worker()
     args = [
         sys.executable, "-m", "gunicorn", "trellis.config.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers),

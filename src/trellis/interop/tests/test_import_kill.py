@@ -234,3 +234,46 @@ def test_killed_imports_leave_the_database_unchanged(scratch: Scratch, tmp_path:
     assert after["org_staff"][0] == 363 + EXTRA_STAFF
     for table in TABLES[1:]:  # every table but the schools, which the roster leaves as they are
         assert after[table] != before[table], table
+
+
+def test_a_queued_import_is_run_by_the_background_worker(scratch: Scratch, tmp_path: Path) -> None:
+    """`trellis serve` hands imports to the database worker it starts; the same worker, run here
+    for the tasks waiting, takes the import and finishes it."""
+    env = {**scratch.env, "TRELLIS_TASKS": "database"}
+    queue = (
+        "from pathlib import Path; from trellis.core.models import District; "
+        "from trellis.interop import services; "
+        "run = services.import_path(district=District.objects.get(slug='maple-valley'), "
+        f"path=Path({str(MAPLE)!r})); services._enqueue(run.pk); print(run.public_id)"
+    )
+    queued = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "trellis.cli", "manage", "shell", "-c", queue],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert queued.stdout.strip()
+    status = "SELECT status FROM interop_importrun ORDER BY id DESC LIMIT 1"
+    assert scratch.rows(status) == [("queued",)]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trellis.cli",
+            "manage",
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--queue-name",
+            "*",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert scratch.rows(status) == [("succeeded",)]
