@@ -20,7 +20,7 @@ from django.utils import timezone
 from trellis.core.audit import audit_record
 from trellis.core.models import District, User
 from trellis.core.uploads import check_upload
-from trellis.interop import oneroster
+from trellis.interop import oneroster, sheets
 from trellis.interop.models import ImportKind, ImportRun, ImportStatus
 from trellis.org.roster import RosterConflict, apply_roster, roster_ids
 
@@ -60,15 +60,25 @@ def import_start(
 ) -> ImportRun:
     """Keep the uploaded roster and queue its import; the import itself runs in the background
     (or at once, where no worker is configured)."""
-    check_upload(
-        upload,
-        field="file",
-        label="The roster",
-        types={"zip": ZIP_MAGIC},
-        max_bytes=oneroster.MAX_ARCHIVE_BYTES,
-        kinds_message="Upload the roster as a .zip file holding manifest.csv, orgs.csv, "
-        "users.csv and roles.csv.",
-    )
+    if kind == ImportKind.ONEROSTER:
+        check_upload(
+            upload,
+            field="file",
+            label="The roster",
+            types={"zip": ZIP_MAGIC},
+            max_bytes=oneroster.MAX_ARCHIVE_BYTES,
+            kinds_message="Upload the roster as a .zip file holding manifest.csv, orgs.csv, "
+            "users.csv and roles.csv.",
+        )
+    else:
+        check_upload(
+            upload,
+            field="file",
+            label="The spreadsheet",
+            types={"csv": b"", "xlsx": ZIP_MAGIC},
+            max_bytes=sheets.MAX_SHEET_BYTES,
+            kinds_message="Upload the sheet as .csv (UTF-8) or .xlsx, starting from the template.",
+        )
     with transaction.atomic():
         run = ImportRun(
             district=district,
@@ -77,7 +87,8 @@ def import_start(
             file_size=upload.size or 0,
             created_by=actor,
         )
-        run.file.save(f"{run.public_id}.zip", upload, save=False)
+        extension = (upload.name or "").rsplit(".", 1)[-1].lower()
+        run.file.save(f"{run.public_id}.{extension}", upload, save=False)
         run.save()
         audit_record(actor=actor, action="interop.import_queued", target=run)
         transaction.on_commit(lambda: _enqueue(run.pk))
@@ -153,6 +164,9 @@ def _problem(file: str, message: str) -> dict[str, Any]:
 
 
 def _run(run: ImportRun, path: Path) -> None:
+    if run.kind in sheets.SHEETS:
+        _run_sheet(run, path)
+        return
     district = run.district
     files, problems = oneroster.unpack(Path(run.file.path), run.file_name)
     if problems:
@@ -210,6 +224,31 @@ def _run(run: ImportRun, path: Path) -> None:
             for c in conflict.conflicts[: oneroster.MAX_REPORTED]
         ]
         _finish(run, ImportStatus.FAILED, kept, len(conflict.conflicts))
+
+
+def _run_sheet(run: ImportRun, path: Path) -> None:
+    write_progress(path, "writing")
+    try:
+        with transaction.atomic():
+            counts = sheets.import_sheet(
+                district=run.district,
+                kind=run.kind,
+                path=Path(run.file.path),
+                name=run.file_name,
+                actor=run.created_by,
+            )
+            run.counts = counts
+            _finish(run, ImportStatus.SUCCEEDED, [], 0)
+            run.save(update_fields=["counts"])
+            audit_record(
+                actor=run.created_by,
+                action=f"interop.{run.kind}_imported",
+                target=run,
+                changes=_audit_changes(counts),
+            )
+    except sheets.SheetRejected as rejected:
+        problems = rejected.problems
+        _finish(run, ImportStatus.FAILED, [p.as_dict() for p in problems.kept], problems.count)
 
 
 def _audit_changes(counts: dict[str, dict[str, int]]) -> dict[str, list[Any]]:

@@ -10,6 +10,10 @@ urlpatterns = [
     path("data/", views.home, name="home"),
     path("data/imports.<export:fmt>", views.runs_export, name="runs-export"),
     path("data/edfi/<str:resource>.json", views.edfi_download, name="edfi"),
+    path("data/sheets/<str:kind>/", views.sheet_import, name="sheet-import"),
+    path(
+        "data/sheets/<str:kind>/template.<export:fmt>", views.sheet_template, name="sheet-template"
+    ),
     path("data/imports/<uuid:public_id>/", views.run_detail, name="run"),
     path(
         "data/imports/<uuid:public_id>/problems.<export:fmt>",

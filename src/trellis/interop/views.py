@@ -17,8 +17,9 @@ from trellis.core import policy
 from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, paginate
+from trellis.core.models import District
 from trellis.core.tenancy import require_district
-from trellis.interop import selectors, services
+from trellis.interop import selectors, services, sheets
 from trellis.interop.edfi.export import RESOURCES, iter_resource
 from trellis.interop.models import ImportRun
 from trellis.interop.oneroster import MAX_ARCHIVE_BYTES
@@ -33,6 +34,15 @@ class RosterForm(forms.Form):
             f"guardians are skipped and never stored. Up to {MAX_ARCHIVE_BYTES // 1_048_576} MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet (.csv or .xlsx)",
+        help_text="Start from the template. Rows are matched on the first column; every row is "
+        "checked as if typed in on its page, and one bad row stops the whole sheet.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
 
@@ -54,9 +64,65 @@ def home(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("interop:run", public_id=run.public_id)
-    page = paginate(selectors.import_runs(district), _page(request))
-    context = {"form": form, "page": page, "crumbs": _crumbs(), "edfi_resources": RESOURCES}
-    return render(request, "interop/home.html", context, status=400 if form.errors else 200)
+    return _home(request, district, form=form)
+
+
+def _home(
+    request: HttpRequest,
+    district: District,
+    *,
+    form: RosterForm | None = None,
+    sheet_forms: dict[str, SheetForm] | None = None,
+) -> HttpResponse:
+    forms_by_kind = {kind: SheetForm(prefix=kind) for kind in sheets.SHEETS}
+    forms_by_kind.update(sheet_forms or {})
+    form = form or RosterForm()
+    context = {
+        "form": form,
+        "sheet_forms": [(sheets.SHEETS[k], f) for k, f in forms_by_kind.items()],
+        "page": paginate(selectors.import_runs(district), _page(request)),
+        "crumbs": _crumbs(),
+        "edfi_resources": RESOURCES,
+    }
+    failed = form.errors or any(f.errors for f in forms_by_kind.values())
+    return render(request, "interop/home.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def sheet_import(request: HttpRequest, kind: str) -> HttpResponse:
+    district, user = require_district(request, policy.INTEROP_MANAGE)
+    if kind not in sheets.SHEETS:
+        raise Http404("No such spreadsheet import.")
+    form = SheetForm(request.POST, request.FILES, prefix=kind)
+    if form.is_valid():
+        try:
+            run = services.import_start(
+                district=district, upload=form.cleaned_data["file"], actor=user, kind=kind
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("interop:run", public_id=run.public_id)
+    return _home(request, district, sheet_forms={kind: form})
+
+
+@login_required
+@require_GET
+def sheet_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    require_district(request, policy.INTEROP_MANAGE)
+    if kind not in sheets.SHEETS:
+        raise Http404("No such spreadsheet import.")
+    sheet = sheets.SHEETS[kind]
+    if fmt == "xlsx":
+        response = HttpResponse(
+            sheets.template_xlsx(sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(sheets.template_csv(sheet), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="trellis-{kind}-template.{fmt}"'
+    return response
 
 
 def _page(request: HttpRequest) -> int | None:
