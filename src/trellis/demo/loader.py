@@ -20,6 +20,7 @@ from django.db import transaction
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
 from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
+from trellis.demo.interop import interop_load
 from trellis.demo.learning_catalog import learning_catalog_load
 from trellis.demo.learning_plans import learning_plans_load
 from trellis.demo.pathways import pathways_load
@@ -202,6 +203,7 @@ def demo_load() -> DemoSummary:
     summary.created["pathways rows"] = pathways_load(maple, User.objects.get(username="alice"))
     # After rollout and pathways: a response keeps the cohort its person is in.
     summary.created["survey rows"] = surveys_load(maple, User.objects.get(username="alice"))
+    summary.created["roster rows"] = interop_load(harbor, User.objects.get(username="hal"))
     summary.totals = {
         "districts": District.objects.count(),
         "schools": School.objects.count(),

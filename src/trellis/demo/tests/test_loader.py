@@ -12,7 +12,14 @@ from django.urls import reverse
 from trellis.core.models import District, Membership, User
 from trellis.demo.loader import PASSWORD, demo_load
 from trellis.insights.models import Grantee
-from trellis.org.models import School, SchoolCategory, Staff, StaffClassification
+from trellis.interop.models import ImportRun, ImportStatus
+from trellis.org.models import (
+    School,
+    SchoolAssignment,
+    SchoolCategory,
+    Staff,
+    StaffClassification,
+)
 from trellis.roles.models import (
     Assignment,
     JobDescriptionVersion,
@@ -110,6 +117,18 @@ def test_loading_twice_changes_nothing(loaded):
     )  # fmt: skip
     assert after == before
     assert sum(second.created.values()) == 0
+
+
+def test_harbor_points_roster_arrived_once_and_matched_everyone(loaded):
+    harbor = District.objects.get(slug="harbor-point")
+    run = ImportRun.objects.get(district=harbor)
+    assert run.status == ImportStatus.SUCCEEDED
+    # Every roster person was already in Trellis: linked by staff number, none created twice.
+    assert run.counts["staff"]["created"] == 0
+    assert run.counts["ignored"]["users"] == 3  # the sample's students and guardian
+    people = Staff.objects.filter(district=harbor, is_active=True)
+    assert not people.filter(sourced_id="").exists()
+    assert SchoolAssignment.objects.filter(district=harbor).count() == people.count()
 
 
 @pytest.mark.parametrize(
