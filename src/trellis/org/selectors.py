@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from trellis.core.models import Consortium, District, User
-from trellis.org.models import School, Staff, StaffClassification
+from trellis.org.models import Employment, School, SchoolAssignment, Staff, StaffClassification
 
 STAFF_SORTS = {
     "name": ("last_name", "first_name", "id"),
@@ -141,3 +141,15 @@ def consortium_member_counts(*, consortium: Consortium) -> list[MemberDistrictCo
         )
         for d in districts
     ]
+
+
+def school_roles(staff: Staff) -> QuerySet[SchoolAssignment]:
+    """Where the person works and as what, newest first, ended ones included (from the roster
+    or typed in)."""
+    return SchoolAssignment.objects.filter(
+        district_id=staff.district_id, staff=staff
+    ).select_related("school")
+
+
+def employments(staff: Staff) -> QuerySet[Employment]:
+    return Employment.objects.filter(district_id=staff.district_id, staff=staff)

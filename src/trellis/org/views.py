@@ -153,7 +153,14 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     crumbs = _staff_crumbs((staff.full_name, None))
     links = record_links("staff", staff.pk, policy.permissions(user, district))
     notes = staff_notes(district.pk, [staff.pk]).get(staff.pk, [])
-    context = {"staff": staff, "crumbs": crumbs, "links": links, "notes": notes}
+    context = {
+        "staff": staff,
+        "crumbs": crumbs,
+        "links": links,
+        "notes": notes,
+        "school_roles": selectors.school_roles(staff),
+        "employments": selectors.employments(staff),
+    }
     return render(request, "org/staff_detail.html", context)
 
 

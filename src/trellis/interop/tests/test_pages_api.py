@@ -221,3 +221,17 @@ def test_round_trip_keeps_every_staff_member_and_assignment(maple, alice):
         for d in exported["staffEducationOrganizationAssignmentAssociations"]
     }
     assert got == expected
+
+
+def test_the_staff_page_shows_roster_roles_and_employment(maple, alice, tmp_path):
+    import_now(maple, MAPLE, alice.user)
+    from trellis.interop.tests.rosters import MAPLE_DELTA
+
+    import_now(maple, MAPLE_DELTA, alice.user)
+    moved = Staff.objects.get(district=maple, sourced_id="MV00095")
+    page = alice.client().get(reverse("org:staff-detail", args=[moved.pk])).content.decode()
+    assert "Roster id" in page and "MV00095" in page
+    assert page.count("Birch Elementary") >= 1 and "Cottonwood Elementary" in page
+    left = Staff.objects.get(district=maple, sourced_id="MV00094")
+    page = alice.client().get(reverse("org:staff-detail", args=[left.pk])).content.decode()
+    assert "Removed from the district roster" in page
