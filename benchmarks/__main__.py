@@ -53,11 +53,12 @@ def _machine() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _child(url: str, scale: str, load: bool) -> list[dict[str, Any]]:
+def _child(url: str, scale: str, load: bool, only: str | None) -> list[dict[str, Any]]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     args = [sys.executable, "-m", "benchmarks.run", "--database-url", url, "--scale", scale,
             "--out", str(out)] + (["--load"] if load else [])  # fmt: skip
+    args += ["--only", only] if only else []
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["TRELLIS_VAR_DIR"] = str(OUT_DIR / "var")
     subprocess.run(args, cwd=ROOT, env=env, check=True)  # noqa: S603 — our own module
@@ -78,16 +79,18 @@ def main() -> int:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "L"), choices=["S", "M", "L"])
     parser.add_argument("--load-scale", default="M", choices=["S", "M", "L"])
     parser.add_argument("--no-load", action="store_true", help="skip the loopback load test")
+    parser.add_argument("--only", choices=["imports"], help="run only this workload, no load test")
     opts = parser.parse_args()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
 
     results: list[dict[str, Any]] = []
-    runs = [(opts.scale, False)] + ([] if opts.no_load else [(opts.load_scale, True)])
+    no_load = opts.no_load or opts.only is not None
+    runs = [(opts.scale, False)] + ([] if no_load else [(opts.load_scale, True)])
     for scale, load in runs:
         for name, url in _databases(scale, load):
             what = "load test" if load else "workloads"
             print(f"\n--- {what} on {name} at scale {scale}", flush=True)
-            for r in _child(url, scale, load):
+            for r in _child(url, scale, load, opts.only):
                 results.append(r)
                 print(_line(r), flush=True)
 
@@ -96,12 +99,15 @@ def main() -> int:
     report = {
         "when": stamp, "git_commit": _git_commit(), "machine": _machine(),
         "databases": sorted({r["database"] for r in results}),
-        "scales": {"workloads": opts.scale, "load": None if opts.no_load else opts.load_scale},
+        "scales": {"workloads": opts.scale, "load": None if no_load else opts.load_scale},
+        "only": opts.only,
         "results": results, "over_budget": [r["workload"] + "/" + r["database"] for r in over],
     }  # fmt: skip
-    for path in (OUT_DIR / f"results-{stamp}.json", OUT_DIR / "latest.json"):
+    # One workload's run leaves latest.json to the last full run, which later runs compare with.
+    paths = [OUT_DIR / f"results-{stamp}.json"] + ([] if opts.only else [OUT_DIR / "latest.json"])
+    for path in paths:
         path.write_text(json.dumps(report, indent=2))
-    print(f"\n{len(results)} results, {len(over)} over budget; written to {OUT_DIR}/latest.json")
+    print(f"\n{len(results)} results, {len(over)} over budget; written to {paths[-1]}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """One database's benchmark run (a child process: Django is configured once per process).
 
-python -m benchmarks.run --database-url URL --scale L --out results.json [--load]
+python -m benchmarks.run --database-url URL --scale L --out results.json [--load | --only NAME]
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def main() -> int:
     parser.add_argument("--scale", default="L", choices=["S", "M", "L"])
     parser.add_argument("--out", required=True)
     parser.add_argument("--load", action="store_true", help="run the loopback load test instead")
+    parser.add_argument("--only", choices=["imports"], help="run only a workload that needs no "
+                        "generated data")  # fmt: skip
     opts = parser.parse_args()
 
     _prepare_database(opts.database_url)
@@ -51,6 +53,10 @@ def main() -> int:
         from benchmarks.load import run_load
 
         results = run_load(database_url=opts.database_url, scale=opts.scale)
+    elif opts.only == "imports":
+        from benchmarks.imports import imports_results
+
+        results = imports_results(scale=opts.scale)
     else:
         from benchmarks.workloads import run_workloads
 
