@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from trellis.core.models import District
 from trellis.org.models import (
     Employment,
@@ -29,6 +31,18 @@ from trellis.org.models import (
 )
 
 BATCH = 2000
+_STAFF_COMPARED = (
+    "staff_unique_id", "first_name", "middle_name", "last_name", "email", "username",
+    "is_active", "school_id", "classification", "sourced_id", "hire_date",
+)  # fmt: skip
+_ASSIGNMENT_COMPARED = (
+    "staff_id",
+    "school_id",
+    "classification",
+    "is_primary",
+    "begin_date",
+    "end_date",
+)
 
 # OneRoster role → Ed-Fi staff classification.
 CLASSIFICATION = {
@@ -111,6 +125,14 @@ class Tally:
 
 
 Progress = Callable[[int, int], None]
+
+
+def _touch(rows: Iterable[Staff | Employment | SchoolAssignment]) -> None:
+    """bulk_update() leaves auto_now alone: stamp the rows it changes by hand (and never read
+    the old stamp, which .only() left unloaded)."""
+    now = timezone.now()
+    for row in rows:
+        row.updated_at = now
 
 
 def _batched(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
@@ -245,6 +267,7 @@ class _Apply:
         )
         for assignment in open_rows:
             assignment.end_date = self.end_day(assignment.begin_date)
+        _touch(open_rows)
         SchoolAssignment.objects.bulk_update(open_rows, ["end_date", "updated_at"], BATCH)
         self.tally.add("assignments", "ended", len(open_rows))
 
@@ -257,7 +280,10 @@ class _Apply:
         place: dict[str, School | None],
     ) -> dict[str, Staff]:
         district = self.district
-        existing = list(Staff.objects.filter(district=district))
+        # Only what is compared or shown: timestamps and the rest cost time at 150,000 rows.
+        existing = list(
+            Staff.objects.filter(district=district).only("district_id", *_STAFF_COMPARED)
+        )
         by_sourced = {s.sourced_id: s for s in existing if s.sourced_id}
         unlinked_by_number = {s.staff_unique_id: s for s in existing if not s.sourced_id}
         number_owner = {s.staff_unique_id: s for s in existing}
@@ -358,7 +384,7 @@ class _Apply:
             if main_role is not None:
                 values["classification"] = CLASSIFICATION[main_role.role]
             if staff is None:
-                staff = Staff(district=district, **values)
+                staff = Staff(district_id=district.pk, **values)
                 staff.hire_date = first_begin.get(user.sourced_id, self.today)
                 created.append(staff)
             else:
@@ -389,6 +415,7 @@ class _Apply:
         self.tally.add("staff", "created", len(created))
         updates = [s for s in changed if s not in ended] + ended
         for batch in _batched(list({id(s): s for s in updates}.values())):
+            _touch(batch)
             Staff.objects.bulk_update(batch, [*fields, "updated_at"])
         self.tally.add("staff", "updated", len([s for s in changed if s not in ended]))
         self.tally.add("staff", "ended", len(ended))
@@ -404,7 +431,9 @@ class _Apply:
     ) -> None:
         starts = [
             Employment(
-                district=self.district, staff=s, hire_date=first_begin.get(s.sourced_id, self.today)
+                district_id=self.district.pk,
+                staff_id=s.pk,
+                hire_date=first_begin.get(s.sourced_id, self.today),
             )
             for s in [*created, *reopened]
         ]
@@ -421,6 +450,7 @@ class _Apply:
         for employment in closing:
             employment.end_date = self.end_day(employment.hire_date)
             employment.separation_reason = SeparationReason.ROSTER_REMOVED
+        _touch(closing)
         Employment.objects.bulk_update(
             closing, ["end_date", "separation_reason", "updated_at"], BATCH
         )
@@ -431,6 +461,7 @@ class _Apply:
             )
         for assignment in assignments:
             assignment.end_date = self.end_day(assignment.begin_date)
+        _touch(assignments)
         SchoolAssignment.objects.bulk_update(assignments, ["end_date", "updated_at"], BATCH)
         self.tally.add("assignments", "ended", len(assignments))
 
@@ -441,7 +472,9 @@ class _Apply:
     ) -> None:
         existing = {
             a.sourced_id: a
-            for a in SchoolAssignment.objects.filter(district=self.district).exclude(sourced_id="")
+            for a in SchoolAssignment.objects.filter(district=self.district)
+            .exclude(sourced_id="")
+            .only("district_id", "sourced_id", *_ASSIGNMENT_COMPARED)
         }
         created: list[SchoolAssignment] = []
         changed: list[SchoolAssignment] = []
@@ -484,7 +517,9 @@ class _Apply:
             }
             if assignment is None:
                 created.append(
-                    SchoolAssignment(district=self.district, sourced_id=role.sourced_id, **values)
+                    SchoolAssignment(
+                        district_id=self.district.pk, sourced_id=role.sourced_id, **values
+                    )
                 )
             elif any(getattr(assignment, k) != v for k, v in values.items()):
                 if assignment.end_date is None and end is not None:
@@ -513,6 +548,7 @@ class _Apply:
             "updated_at",
         ]
         for batch in _batched(changed):
+            _touch(batch)
             SchoolAssignment.objects.bulk_update(batch, fields)
         self.tally.add("assignments", "created", len(created))
         self.tally.add("assignments", "updated", len(changed) - ended)

@@ -404,3 +404,20 @@ def test_manifest_is_required(maple, alice, tmp_path):
     run = import_now(maple, roster, alice.user)
     assert run.errors[0]["file"] == "manifest.csv"
     assert Path(MAPLE / "manifest.csv").exists()
+
+
+def test_an_update_of_everyone_stamps_them_in_a_bounded_number_of_queries(
+    imported, maple, alice, tmp_path, django_assert_max_num_queries
+):
+    stamp = Staff.objects.get(district=maple, sourced_id="MV00003").updated_at
+    renamed = make_zip(
+        tmp_path / "renamed.zip",
+        MAPLE,
+        change={"users.csv": lambda d: d.replace(b",true,", b",false,")},
+    )
+    with django_assert_max_num_queries(120):  # not one query per person: 363 people change
+        run = import_now(maple, renamed, alice.user)
+    assert run.counts["staff"]["ended"] == 363
+    assert run.counts["assignments"]["ended"] == 363
+    person = Staff.objects.get(district=maple, sourced_id="MV00003")
+    assert not person.is_active and person.updated_at > stamp
