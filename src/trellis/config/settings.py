@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "trellis.core",
     "trellis.org",
     "trellis.roles",
@@ -85,6 +87,14 @@ INSTALLED_APPS = [
     "trellis.insights",
     "trellis.interop",
     "trellis.demo",
+    # District sign-in through django-allauth (OpenID Connect, SAML). After the Trellis apps so
+    # signin's templates restyle the allauth pages a person can meet.
+    "trellis.signin",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "trellis.config.urls"
@@ -114,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trellis.core.context_processors.shell",
+                "trellis.signin.context_processors.signin_panel",
             ],
         },
     }
@@ -141,6 +153,23 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "insights:home"
 LOGOUT_REDIRECT_URL = "core:login"
+# Passwords go through Django's backend behind the core sign-in form and its lockout. allauth's
+# backend is left out on purpose (it would sign in by email, around the lockout); a district
+# sign-in is attached to the session by allauth itself.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# District sign-in (trellis.signin): providers are set up per district on /signin-providers/.
+# Nobody signs up through allauth and nobody is matched by email across districts: the adapters
+# match a signed-in identity to a staff record of the provider's own district, or refuse it.
+ACCOUNT_ADAPTER = "trellis.signin.adapter.DistrictAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "trellis.signin.adapter.DistrictSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Plain-http provider addresses on this machine (127.0.0.1, localhost), for trying sign-in out
+# against a local provider; production accepts https only.
+TRELLIS_SIGNIN_ALLOW_HTTP_LOOPBACK = _env_bool("TRELLIS_SIGNIN_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +212,19 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trellis <trellis@localhost>")
+
+# Background work (imports): `trellis serve` and `trellis demo` start a database worker beside
+# the web server and set TRELLIS_TASKS=database; elsewhere (tests, the command line) a task runs
+# at once, in the process that asked for it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("TRELLIS_TASKS") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# A running import that has not reported progress for this long is shown as interrupted.
+TRELLIS_IMPORT_STALE_SECONDS = int(os.environ.get("TRELLIS_IMPORT_STALE_SECONDS", "300"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

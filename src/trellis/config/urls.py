@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("trellis.surveys.urls")),
     path("", include("trellis.insights.urls")),
     path("", include("trellis.interop.urls")),
+    path("", include("trellis.signin.urls")),
+    path("accounts/", include("trellis.signin.accounts_urls")),
 ]
