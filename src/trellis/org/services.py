@@ -95,3 +95,14 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], actor: User) -> Staff
     if changes:
         audit_record(actor=actor, action="org.staff_updated", target=staff, changes=changes)
     return staff
+
+
+def staff_user_link(*, staff: Staff, user: User) -> None:
+    """Tie a staff record to the account its person signs in with (district sign-in). The
+    caller holds the row locked and records the event with its context."""
+    if staff.user_id is not None and staff.user_id != user.pk:
+        raise ValidationError({"user": "This staff record already belongs to another account."})
+    if Staff.objects.filter(district_id=staff.district_id, user=user).exclude(pk=staff.pk).exists():
+        raise ValidationError({"user": "This account already has a staff record here."})
+    staff.user = user
+    staff.save(update_fields=["user", "updated_at"])

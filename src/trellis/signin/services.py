@@ -20,6 +20,7 @@ from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from trellis.core.audit import audit_record
 from trellis.core.models import District, Membership, Role, User
 from trellis.org.models import Staff, StaffClassification
+from trellis.org.services import staff_user_link
 from trellis.signin.models import DEFAULT_SERVER_URLS, ProviderKind, SignInProvider
 from trellis.signin.selectors import Identity, SignInRefused, staff_for_identity
 
@@ -304,9 +305,13 @@ def _staff_link(*, staff: Staff, identity: Identity, user: User | None) -> User:
                 reason="invalid_account",
             ) from None
         user.save()
-    # The roster app has no service for this link yet; written here, audited below.
-    staff.user = user
-    staff.save(update_fields=["user", "updated_at"])
+    try:
+        staff_user_link(staff=staff, user=user)
+    except ValidationError:
+        raise SignInRefused(
+            "Your account is already tied to another staff record in this district; ask HR.",
+            reason="account_linked_elsewhere",
+        ) from None
     role: str | None = None
     if not Membership.objects.filter(user=user, district_id=staff.district_id).exists():
         role = ROLE_FOR_CLASSIFICATION.get(staff.classification, Role.TEACHER)
