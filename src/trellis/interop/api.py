@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
 from trellis.core.api import api_district, api_user
+from trellis.core.audit import audit_record
 from trellis.interop import selectors, services
 from trellis.interop.edfi.export import RESOURCES, iter_resource
 from trellis.interop.models import ImportRun
@@ -133,4 +134,11 @@ def edfi_resource(request: HttpRequest, resource: str, page: Query[EdfiPage]) ->
     if page.offset < 0:
         raise ValidationError({"offset": "offset cannot be negative."})
     items = list(islice(iter_resource(district, resource), page.offset, page.offset + page.limit))
+    audit_record(
+        actor=api_user(request),
+        action="interop.edfi_exported",
+        target=district,
+        district=district,
+        changes={"resource": [None, resource], "offset": [None, page.offset]},
+    )
     return {"resource": resource, "items": items, "limit": page.limit, "offset": page.offset}

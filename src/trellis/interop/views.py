@@ -160,6 +160,7 @@ def run_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def run_errors_export(request: HttpRequest, public_id: str, fmt: str) -> HttpResponseBase:
     run = _run(request, public_id)
+    audit_record(actor=request.user, action="interop.import_problems_exported", target=run)  # type: ignore[arg-type]
     rows = (
         [e["file"], e.get("line") or "", e.get("column") or "", e["message"]] for e in run.errors
     )
@@ -174,7 +175,8 @@ def run_errors_export(request: HttpRequest, public_id: str, fmt: str) -> HttpRes
 @login_required
 @require_GET
 def runs_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    district, _user = require_district(request, policy.INTEROP_MANAGE)
+    district, user = require_district(request, policy.INTEROP_MANAGE)
+    audit_record(actor=user, action="interop.imports_exported", target=district, district=district)
     rows = (
         [
             r.created_at.isoformat(timespec="seconds"),

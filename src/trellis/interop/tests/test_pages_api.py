@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from trellis.core.models import AuditEvent
 from trellis.core.services import api_token_create
 from trellis.interop.edfi.export import export_district
 from trellis.interop.edfi.validation import validate
@@ -74,6 +75,7 @@ def test_a_broken_roster_shows_every_problem_and_exports_them(
     lines = b"".join(exported.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "File,Line,Column,Problem"
     assert len(lines) == run.error_count + 1
+    assert AuditEvent.objects.filter(action="interop.import_problems_exported").count() == 1
     assert not Staff.objects.exists()
 
 
@@ -175,6 +177,7 @@ def test_api_edfi_pages_and_bad_paging(maple, alice):
     }
     assert len(ids) == 200
     assert api.get("/api/v1/interop/edfi/staffs", {"limit": 0}).status_code == 422
+    assert AuditEvent.objects.filter(action="interop.edfi_exported").count() == 2
     assert api.get("/api/v1/interop/edfi/students").status_code == 404
 
 
@@ -185,6 +188,8 @@ def test_edfi_download_streams_valid_documents(maple, alice):
     documents = json.loads(b"".join(response.streaming_content))
     assert len(documents) == 363
     assert all(validate("staffs", d) == [] for d in documents)
+    event = AuditEvent.objects.get(action="interop.edfi_exported")
+    assert event.actor == alice.user and event.changes == {"resource": [None, "staffs"]}
 
 
 def test_round_trip_keeps_every_staff_member_and_assignment(maple, alice):
