@@ -408,6 +408,18 @@ class _Apply:
                 if sourced_id not in seen and staff.is_active:
                     staff.is_active = False
                     ended.append(staff)
+        else:
+            # A delta may move someone by their roles alone: a new primary role sets their main
+            # school and classification even when their user row is not in the file.
+            for sourced_id, role in primary.items():
+                person = by_sourced.get(sourced_id)
+                if sourced_id in seen or person is None or role.role_type != "primary":
+                    continue
+                school = place.get(role.org)
+                moved = (school.pk if school else None, CLASSIFICATION[role.role])
+                if (person.school_id, person.classification) != moved:
+                    person.school_id, person.classification = moved
+                    changed.append(person)
         self.check()
 
         for batch in _batched(created):

@@ -114,6 +114,8 @@ def test_delta_adds_ends_and_moves(imported, maple, alice):
     new = moved.school_assignments.get(sourced_id="role-MV00095-cw")
     assert old.end_date is not None and new.end_date is None
     assert new.school.name == "Cottonwood Elementary"
+    assert moved.school.name == "Cottonwood Elementary"  # their main school follows the role
+    assert run.counts["staff"]["updated"] == 1
     assert not Staff.objects.filter(sourced_id="stu-mv-1004").exists()
 
     before = snapshot()
