@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from trellis.core.models import District
@@ -133,6 +134,29 @@ def _touch(rows: Iterable[Staff | Employment | SchoolAssignment]) -> None:
     now = timezone.now()
     for row in rows:
         row.updated_at = now
+
+
+def _insert(
+    model: type[Staff] | type[Employment] | type[SchoolAssignment], rows: list[Any]
+) -> None:
+    """Insert new rows: with COPY on PostgreSQL (the rows' ids are not set), bulk_create
+    elsewhere. Model defaults are already on each object; the timestamps are stamped here."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        for batch in _batched(rows):
+            model.objects.bulk_create(batch)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = {"created_at", "updated_at"}
+    now = timezone.now()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(
+                [now if f.attname in stamped else getattr(row, f.attname) for f in fields]
+            )
 
 
 def _batched(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
@@ -422,14 +446,25 @@ class _Apply:
                     changed.append(person)
         self.check()
 
-        for batch in _batched(created):
-            Staff.objects.bulk_create(batch)
+        _insert(Staff, created)
+        if created:  # COPY returns no ids: read them back by roster id
+            ids: dict[str, int] = {}
+            for chunk in _batched([s.sourced_id for s in created]):
+                ids.update(
+                    Staff.objects.filter(district=district, sourced_id__in=chunk).values_list(
+                        "sourced_id", "pk"
+                    )
+                )
+            for person in created:
+                person.pk = ids[person.sourced_id]
+                person._state.adding = False
         self.tally.add("staff", "created", len(created))
-        updates = [s for s in changed if s not in ended] + ended
-        for batch in _batched(list({id(s): s for s in updates}.values())):
+        ended_ids = {id(s) for s in ended}
+        updated = [s for s in {id(s): s for s in changed}.values() if id(s) not in ended_ids]
+        for batch in _batched(updated + ended):
             _touch(batch)
             Staff.objects.bulk_update(batch, [*fields, "updated_at"])
-        self.tally.add("staff", "updated", len([s for s in changed if s not in ended]))
+        self.tally.add("staff", "updated", len(updated))
         self.tally.add("staff", "ended", len(ended))
         self._employment(created, reopened, ended, first_begin)
         return by_sourced
@@ -449,8 +484,7 @@ class _Apply:
             )
             for s in [*created, *reopened]
         ]
-        for batch in _batched(starts):
-            Employment.objects.bulk_create(batch)
+        _insert(Employment, starts)
         if not ended:
             return
         ended_ids = [s.pk for s in ended]
@@ -548,8 +582,7 @@ class _Apply:
                     changed.append(assignment)
                     ended += 1
         self.check()
-        for batch in _batched(created):
-            SchoolAssignment.objects.bulk_create(batch)
+        _insert(SchoolAssignment, created)
         fields = [
             "staff",
             "school",
