@@ -36,7 +36,7 @@ TABLES = (
     "org_employment",
     "core_auditevent",
 )
-EXTRA_STAFF = 6000
+EXTRA_STAFF = 3000
 ATTEMPTS = 4
 
 
