@@ -447,7 +447,7 @@ class _Apply:
         self.check()
 
         _insert(Staff, created)
-        if created:  # COPY returns no ids: read them back by roster id
+        if created and created[0].pk is None:  # COPY returns no ids: read them back
             ids: dict[str, int] = {}
             for chunk in _batched([s.sourced_id for s in created]):
                 ids.update(
