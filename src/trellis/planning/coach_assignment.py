@@ -1,0 +1,199 @@
+"""Which coach each teacher works with this school year: a proposal a person then edits and
+approves. Solved with OR-Tools CP-SAT.
+
+Rules that always hold:
+
+* a coach takes at most their capacity (a number of teachers, at least 1);
+* a coach only takes teachers of a grade band they cover, and of a content area they cover
+  (a coach who lists no area covers every area);
+* a coach never takes a teacher of a school flagged at their hire as the one they taught in,
+  so nobody coaches their former peers.
+
+Among the assignments that keep those rules, the proposal is the best in this order:
+
+1. as many teachers in their first implementation year as possible are assigned;
+2. then as many teachers as possible;
+3. then as many of last year's pairs as possible are kept.
+
+The order is exact (lexicographic), made into one integer objective with weights larger than
+everything below them can add up to. Every pair comes with why it was made, and every teacher
+left without a coach with why.
+
+Plain data in, plain data out: this module imports no Trellis app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+TIME_LIMIT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Coach:
+    key: int
+    name: str
+    capacity: int  # teachers
+    bands: frozenset[str]  # grade bands covered, e.g. {"k2", "35"}
+    areas: frozenset[str] = frozenset()  # content areas covered; empty: every area
+    barred_schools: frozenset[int] = frozenset()  # taught there: never coach its teachers
+
+
+@dataclass(frozen=True)
+class Teacher:
+    key: int
+    name: str
+    school: int
+    band: str
+    area: str
+    first_year: bool = False  # in their first year of implementation
+    last_coach: int | None = None  # last year's coach, kept where possible
+
+
+@dataclass
+class Proposal:
+    pairs: dict[int, int] = field(default_factory=dict)  # teacher key → coach key
+    why: dict[int, str] = field(default_factory=dict)  # teacher key → the reason for the pair
+    unassigned: dict[int, str] = field(default_factory=dict)  # teacher key → why not
+    optimal: bool = True
+    first_year_assigned: int = 0
+    assigned: int = 0
+    kept: int = 0
+    wall_time_s: float = 0.0
+
+    @property
+    def score(self) -> tuple[int, int, int]:
+        return (self.first_year_assigned, self.assigned, self.kept)
+
+
+class AssignmentInputError(ValueError):
+    """The input breaks a rule the proposal relies on; the message says which and where."""
+
+
+def check(coaches: Sequence[Coach], teachers: Sequence[Teacher]) -> None:
+    problems = []
+    for coach in coaches:
+        if coach.capacity < 1:
+            problems.append(
+                f"{coach.name}: a capacity of {coach.capacity} teachers; give each coach at "
+                "least 1, or leave them out of this year's proposal."
+            )
+        if not coach.bands:
+            problems.append(f"{coach.name}: covers no grade band.")
+    for teacher in teachers:
+        if not teacher.band:
+            problems.append(f"{teacher.name}: no grade band; set it on their staff record.")
+    if len({c.key for c in coaches}) != len(coaches):
+        problems.append("A coach is listed twice.")
+    if len({t.key for t in teachers}) != len(teachers):
+        problems.append("A teacher is listed twice.")
+    if problems:
+        raise AssignmentInputError(" ".join(problems))
+
+
+def compatible(coach: Coach, teacher: Teacher) -> bool:
+    return (
+        teacher.band in coach.bands
+        and (not coach.areas or teacher.area in coach.areas)
+        and teacher.school not in coach.barred_schools
+    )
+
+
+def _pair_reason(coach: Coach, teacher: Teacher) -> str:
+    parts = [f"{coach.name} covers grade band {teacher.band}"]
+    parts.append(f"and {teacher.area}" if coach.areas else "and every content area")
+    reason = " ".join(parts)
+    if teacher.last_coach == coach.key:
+        reason += "; kept from last year"
+    if teacher.first_year:
+        reason += "; first implementation year, placed first"
+    return reason + "."
+
+
+def _unassigned_reason(teacher: Teacher, coaches: Sequence[Coach], load: dict[int, int]) -> str:
+    by_band = [c for c in coaches if teacher.band in c.bands]
+    if not by_band:
+        return f"No coach covers grade band {teacher.band}."
+    by_area = [c for c in by_band if not c.areas or teacher.area in c.areas]
+    if not by_area:
+        return f"No coach of grade band {teacher.band} covers {teacher.area}."
+    allowed = [c for c in by_area if teacher.school not in c.barred_schools]
+    if not allowed:
+        names = ", ".join(c.name for c in by_area)
+        return f"The coaches who could take them ({names}) taught at their school."
+    names = ", ".join(f"{c.name} ({load.get(c.key, 0)} of {c.capacity})" for c in allowed)
+    return (
+        f"Every coach who could take them is full: {names}; others ranked ahead of them "
+        "(first implementation year, then anyone, then last year's pairs)."
+    )
+
+
+def propose(
+    coaches: Sequence[Coach],
+    teachers: Sequence[Teacher],
+    *,
+    time_limit_s: float = TIME_LIMIT_S,
+    workers: int = 2,
+) -> Proposal:
+    """The best assignment by the rules and order above."""
+    check(coaches, teachers)
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for t, teacher in enumerate(teachers):
+        for c, coach in enumerate(coaches):
+            if compatible(coach, teacher):
+                x[t, c] = model.new_bool_var(f"x_{t}_{c}")
+    by_teacher: dict[int, list[cp_model.IntVar]] = {}
+    by_coach: dict[int, list[cp_model.IntVar]] = {}
+    for (t, c), var in x.items():
+        by_teacher.setdefault(t, []).append(var)
+        by_coach.setdefault(c, []).append(var)
+    for variables in by_teacher.values():
+        model.add_at_most_one(variables)
+    for c, variables in by_coach.items():
+        model.add(sum(variables) <= coaches[c].capacity)
+
+    n = len(teachers)
+    keep_weight = 1
+    assign_weight = n + 1  # more than every kept pair together
+    first_weight = assign_weight * (n + 1)  # more than every assignment and pair together
+    terms = []
+    for (t, c), var in x.items():
+        teacher = teachers[t]
+        weight = assign_weight
+        if teacher.first_year:
+            weight += first_weight
+        if teacher.last_coach == coaches[c].key:
+            weight += keep_weight
+        terms.append(weight * var)
+    model.maximize(sum(terms))
+
+    proposal = Proposal()
+    if not x:
+        proposal.unassigned = {t.key: _unassigned_reason(t, coaches, {}) for t in teachers}
+        return proposal
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover — always feasible
+        raise RuntimeError("The solver found no assignment.")
+    proposal.optimal = status == cp_model.OPTIMAL
+    proposal.wall_time_s = solver.wall_time
+    load: dict[int, int] = {}
+    for (t, c), var in x.items():
+        if solver.value(var):
+            teacher, coach = teachers[t], coaches[c]
+            proposal.pairs[teacher.key] = coach.key
+            proposal.why[teacher.key] = _pair_reason(coach, teacher)
+            load[coach.key] = load.get(coach.key, 0) + 1
+            proposal.assigned += 1
+            proposal.first_year_assigned += teacher.first_year
+            proposal.kept += teacher.last_coach == coach.key
+    for teacher in teachers:
+        if teacher.key not in proposal.pairs:
+            proposal.unassigned[teacher.key] = _unassigned_reason(teacher, coaches, load)
+    return proposal
