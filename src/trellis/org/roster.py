@@ -58,6 +58,36 @@ CLASSIFICATION = {
 }
 
 
+SC = StaffClassification
+# Every Ed-Fi classification a OneRoster role covers: a roster never coarsens what HR recorded
+# (a coordinator stays a coordinator when the roster says "teacher").
+COVERS: dict[str, frozenset[str]] = {
+    "teacher": frozenset(
+        {
+            SC.TEACHER,
+            SC.SUBSTITUTE_TEACHER,
+            SC.INSTRUCTIONAL_COORDINATOR,
+            SC.SCHOOL_SPECIALIST,
+            SC.LIBRARIAN,
+        }
+    ),
+    "aide": frozenset({SC.INSTRUCTIONAL_AIDE}),
+    "counselor": frozenset({SC.COUNSELOR}),
+    "principal": frozenset({SC.PRINCIPAL}),
+    "siteAdministrator": frozenset({SC.ASSISTANT_PRINCIPAL, SC.SCHOOL_ADMINISTRATOR}),
+    "districtAdministrator": frozenset({SC.LEA_ADMINISTRATOR, SC.SUPERINTENDENT}),
+    "systemAdministrator": frozenset({SC.LEA_SPECIALIST}),
+    "proctor": frozenset({SC.SUPPORT_SERVICES, SC.OTHER}),
+}
+
+
+def classification_for(role: str, current: Staff | SchoolAssignment | None) -> str:
+    """The classification a OneRoster role gives: the record's own when the role covers it."""
+    if current is not None and current.classification in COVERS[role]:
+        return current.classification
+    return CLASSIFICATION[role]
+
+
 @dataclass(frozen=True)
 class OrgRow:
     line: int
@@ -406,7 +436,7 @@ class _Apply:
                 "sourced_id": user.sourced_id,
             }
             if main_role is not None:
-                values["classification"] = CLASSIFICATION[main_role.role]
+                values["classification"] = classification_for(main_role.role, staff)
             if staff is None:
                 staff = Staff(district_id=district.pk, **values)
                 staff.hire_date = first_begin.get(user.sourced_id, self.today)
@@ -440,7 +470,7 @@ class _Apply:
                 if sourced_id in seen or person is None or role.role_type != "primary":
                     continue
                 school = place.get(role.org)
-                moved = (school.pk if school else None, CLASSIFICATION[role.role])
+                moved = (school.pk if school else None, classification_for(role.role, person))
                 if (person.school_id, person.classification) != moved:
                     person.school_id, person.classification = moved
                     changed.append(person)
@@ -556,7 +586,7 @@ class _Apply:
             values: dict[str, Any] = {
                 "staff_id": person.pk,
                 "school_id": school.pk if school else None,
-                "classification": CLASSIFICATION[role.role],
+                "classification": classification_for(role.role, assignment),
                 "is_primary": role.role_type == "primary",
                 "begin_date": begin,
                 "end_date": end,

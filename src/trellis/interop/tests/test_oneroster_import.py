@@ -423,3 +423,41 @@ def test_an_update_of_everyone_stamps_them_in_a_bounded_number_of_queries(
     assert run.counts["assignments"]["ended"] == 363
     person = Staff.objects.get(district=maple, sourced_id="MV00003")
     assert not person.is_active and person.updated_at > stamp
+
+
+def test_a_roster_never_coarsens_a_classification_hr_recorded(maple, alice):
+    coordinator = Staff.objects.create(
+        district=maple,
+        staff_unique_id="MV00003",
+        first_name="S",
+        last_name="P",
+        classification=StaffClassification.INSTRUCTIONAL_COORDINATOR,
+    )
+    coach = Staff.objects.create(
+        district=maple,
+        staff_unique_id="MV00005",
+        first_name="J",
+        last_name="J",
+        classification=StaffClassification.INSTRUCTIONAL_COORDINATOR,
+    )
+    assert import_now(maple, MAPLE, alice.user).status == ImportStatus.SUCCEEDED
+    coordinator.refresh_from_db()
+    coach.refresh_from_db()
+    assert coordinator.classification == StaffClassification.COUNSELOR
+    assert coach.classification == StaffClassification.INSTRUCTIONAL_COORDINATOR
+    role = coach.school_assignments.get()
+    assert role.classification == StaffClassification.TEACHER  # new roles take the role's own
+
+
+def test_trellis_own_oneroster_export_imports_back_unchanged(imported, maple, alice, tmp_path):
+    from trellis.interop.oneroster_out import write_roster
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name, text in write_roster(maple).items():
+        (folder / name).write_text(text)
+    before = snapshot()
+    again = import_now(maple, folder, alice.user)
+    assert again.status == ImportStatus.SUCCEEDED, again.errors
+    assert again.counts["staff"] == {"created": 0, "updated": 0, "ended": 0, "unchanged": 363}
+    assert snapshot() == before
