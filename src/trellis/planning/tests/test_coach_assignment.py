@@ -28,11 +28,7 @@ def brute_force(coaches: list[Coach], teachers: list[Teacher]) -> tuple[int, int
     options = [[None, *[c for c in coaches if compatible(c, t)]] for t in teachers]
     best = (-1, -1, -1)
     for choice in itertools.product(*options):
-        load: dict[int, int] = {}
-        for coach in choice:
-            if coach is not None:
-                load[coach.key] = load.get(coach.key, 0) + 1
-        if any(load.get(c.key, 0) > c.capacity for c in coaches):
+        if not fits(coaches, teachers, choice):
             continue
         score = (
             sum(1 for t, c in zip(teachers, choice, strict=True) if c and t.first_year),
@@ -43,12 +39,40 @@ def brute_force(coaches: list[Coach], teachers: list[Teacher]) -> tuple[int, int
     return best
 
 
+def fits(coaches: list[Coach], teachers: list[Teacher], choice) -> bool:
+    """Does every coach stay within their teachers and their hours?"""
+    load: dict[int, int] = {}
+    hours: dict[int, int] = {}
+    for teacher, coach in zip(teachers, choice, strict=True):
+        if coach is not None:
+            load[coach.key] = load.get(coach.key, 0) + 1
+            hours[coach.key] = hours.get(coach.key, 0) + teacher.hours
+    return all(
+        (c.capacity is None or load.get(c.key, 0) <= c.capacity)
+        and (c.hours is None or hours.get(c.key, 0) <= c.hours)
+        for c in coaches
+    )
+
+
+# A coach limited by teachers, by hours, or by both.
+capacity_st = st.one_of(
+    st.tuples(st.integers(1, 3), st.none()),
+    st.tuples(st.none(), st.integers(1, 5)),
+    st.tuples(st.integers(1, 3), st.integers(1, 5)),
+)
+
 coach_st = st.builds(
     lambda key, cap, bands, areas, barred: Coach(
-        key, f"Coach {key}", cap, frozenset(bands), frozenset(areas), frozenset(barred)
+        key,
+        f"Coach {key}",
+        cap[0],
+        frozenset(bands),
+        frozenset(areas),
+        frozenset(barred),
+        hours=cap[1],
     ),
     st.integers(0, 0),
-    st.integers(1, 3),
+    capacity_st,
     st.sets(st.sampled_from(BANDS), min_size=1),
     st.sets(st.sampled_from(AREAS)),
     st.sets(st.sampled_from(SCHOOLS), max_size=1),
@@ -63,7 +87,13 @@ def cases(draw):
         drawn = draw(coach_st)
         coaches.append(
             Coach(
-                key, f"Coach {key}", drawn.capacity, drawn.bands, drawn.areas, drawn.barred_schools
+                key,
+                f"Coach {key}",
+                drawn.capacity,
+                drawn.bands,
+                drawn.areas,
+                drawn.barred_schools,
+                hours=drawn.hours,
             )
         )
     teachers = []
@@ -77,6 +107,7 @@ def cases(draw):
                 draw(st.sampled_from(AREAS)),
                 draw(st.booleans()),
                 draw(st.one_of(st.none(), st.integers(1, n_coaches))),
+                hours=draw(st.integers(1, 2)),
             )
         )
     return coaches, teachers
@@ -91,7 +122,6 @@ def test_the_proposal_is_as_good_as_every_assignment_tried(case):
     assert proposal.score == brute_force(coaches, teachers)
 
     by_key = {c.key: c for c in coaches}
-    load: dict[int, int] = {}
     for teacher in teachers:
         coach_key = proposal.pairs.get(teacher.key)
         if coach_key is None:
@@ -103,12 +133,14 @@ def test_the_proposal_is_as_good_as_every_assignment_tried(case):
         assert not coach.areas or teacher.area in coach.areas
         assert teacher.school not in coach.barred_schools
         assert proposal.why[teacher.key]
-        load[coach_key] = load.get(coach_key, 0) + 1
-    assert all(load.get(c.key, 0) <= c.capacity for c in coaches)
-    # No first-year teacher is left out while a coach who could take them has room.
-    for teacher in teachers:
+    choice = [by_key.get(proposal.pairs.get(t.key, -1)) for t in teachers]
+    assert fits(coaches, teachers, choice)
+    # No first-year teacher is left out while a coach who could take them has room for them.
+    for t, teacher in enumerate(teachers):
         if teacher.first_year and teacher.key in proposal.unassigned:
-            assert all(load.get(c.key, 0) >= c.capacity for c in coaches if compatible(c, teacher))
+            for coach in coaches:
+                if compatible(coach, teacher):
+                    assert not fits(coaches, teachers, [*choice[:t], coach, *choice[t + 1 :]])
 
 
 def test_first_year_teachers_come_first_then_last_years_pairs():
@@ -153,8 +185,31 @@ def test_reasons_for_teachers_left_out():
         ([Coach(1, "Ada", -2, frozenset({"k2"}))], [], "Ada: a capacity of -2 teachers"),
         ([Coach(1, "Ada", 2, frozenset())], [], "Ada: covers no grade band."),
         ([], [Teacher(1, "Bo", 1, "", "ela")], "Bo: no grade band; set it on their staff"),
+        ([Coach(1, "Ada", None, frozenset({"k2"}))], [], "Ada: no capacity; give a number"),
+        ([Coach(1, "Ada", None, frozenset({"k2"}), hours=0)], [], "Ada: 0 hours a week"),
+        ([], [Teacher(1, "Bo", 1, "k2", "ela", hours=0)], "Bo: needs 0 hours; at least 1."),
     ],
 )
 def test_bad_input_is_refused_with_the_name(coaches, teachers, message):
     with pytest.raises(AssignmentInputError, match=message):
         propose(coaches, teachers)
+
+
+def test_hours_bind_where_teachers_do_not():
+    coach = Coach(1, "Ada", 5, frozenset({"k2"}), hours=3)
+    teachers = [
+        Teacher(10, "New", 1, "k2", "ela", first_year=True, hours=2),
+        Teacher(11, "Kept", 1, "k2", "ela", last_coach=1),
+        Teacher(12, "Other", 1, "k2", "ela"),
+    ]
+    proposal = propose([coach], teachers)
+    assert proposal.optimal
+    assert proposal.pairs == {10: 1, 11: 1}
+    assert proposal.unassigned[12] == (
+        "Every coach who could take them is full: Ada (2 of 5 teachers, 3 of 3 hours); others "
+        "ranked ahead of them (first implementation year, then anyone, then last year's pairs)."
+    )
+    too_much = propose([coach], [Teacher(13, "Heavy", 1, "k2", "ela", hours=4)])
+    assert too_much.unassigned[13] == (
+        "They need 4 hours a week, more than any coach who could take them has."
+    )
