@@ -21,7 +21,7 @@ class StaffForm(forms.ModelForm[Staff]):
         model = Staff
         fields = [
             "staff_unique_id", "first_name", "middle_name", "last_name", "email", "school",
-            "classification", "academic_subject", "years_prior_teaching",
+            "classification", "academic_subject", "grade_band", "years_prior_teaching",
             "years_prior_professional", "highest_education", "hire_date", "is_active",
             "supervisor",
         ]  # fmt: skip

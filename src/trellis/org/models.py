@@ -28,6 +28,15 @@ class Grade(models.IntegerChoices):
     TWELFTH = 12, "Grade 12"
 
 
+class GradeBand(models.TextChoices):
+    """The grade bands coaches are matched on."""
+
+    K2 = "k2", "Pre-K to grade 2"
+    G35 = "35", "Grades 3–5"
+    G68 = "68", "Grades 6–8"
+    G912 = "912", "Grades 9–12"
+
+
 class SchoolCategory(models.TextChoices):
     """Ed-Fi SchoolCategoryDescriptor (the common values)."""
 
@@ -155,6 +164,11 @@ class Staff(models.Model):
     academic_subject = models.CharField(
         max_length=30, choices=AcademicSubject.choices, blank=True, verbose_name="subject"
     )
+    grade_band = models.CharField(
+        max_length=3, choices=GradeBand.choices, blank=True,
+        help_text="The grades they teach, for matching a coach. Leave empty for staff who do not "
+        "teach a class; a school of one band fills it in.",
+    )  # fmt: skip
     years_prior_teaching = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(60)],
         verbose_name="years of prior teaching experience",

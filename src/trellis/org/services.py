@@ -16,8 +16,8 @@ from trellis.org.models import School, Staff
 SCHOOL_FIELDS = ("name", "school_id", "category", "lowest_grade", "highest_grade", "locale")
 STAFF_FIELDS = (
     "staff_unique_id", "first_name", "middle_name", "last_name", "email", "school",
-    "classification", "academic_subject", "years_prior_teaching", "years_prior_professional",
-    "highest_education", "hire_date", "is_active", "supervisor",
+    "classification", "academic_subject", "grade_band", "years_prior_teaching",
+    "years_prior_professional", "highest_education", "hire_date", "is_active", "supervisor",
 )  # fmt: skip
 
 
