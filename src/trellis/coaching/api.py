@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from trellis.coaching import selectors, services
+from trellis.coaching import api_assignments, api_reports, selectors, services
 from trellis.coaching.models import MAX_MINUTES, InteractionKind
 from trellis.core import policy
 from trellis.core.api import StrictSchema, api_district, api_user
@@ -20,6 +20,8 @@ from trellis.core.schoolyear import validate_school_year
 from trellis.org.selectors import staff_get, staff_of_user
 
 router = Router(tags=["coaching"])
+router.add_router("/", api_reports.router)
+router.add_router("/", api_assignments.router)
 
 
 class PersonOut(Schema):

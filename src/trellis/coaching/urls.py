@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trellis.coaching import views
+from trellis.coaching import assignment_urls, report_urls, views
 
 app_name = "coaching"
 
@@ -32,3 +32,5 @@ urlpatterns = [
         name="caseload-export",
     ),
 ]
+
+urlpatterns += report_urls.urlpatterns + assignment_urls.urlpatterns
