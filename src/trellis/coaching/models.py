@@ -14,7 +14,7 @@ from django.db.models import F, Q
 
 from trellis.core.models import District, User
 from trellis.core.schoolyear import validate_school_year
-from trellis.org.models import School, Staff
+from trellis.org.models import AcademicSubject, GradeBand, School, Staff
 
 MAX_MINUTES = 480  # a full school day with one teacher
 
@@ -191,6 +191,16 @@ class CoachProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Coach profile {self.pk}"
+
+    @property
+    def band_labels(self) -> str:
+        labels = dict(GradeBand.choices)
+        return ", ".join(labels.get(b, b) for b in self.grade_bands)
+
+    @property
+    def area_labels(self) -> str:
+        labels = dict(AcademicSubject.choices)
+        return ", ".join(labels.get(a, a) for a in self.content_areas) or "Every subject"
 
 
 class ProposalStatus(models.TextChoices):
