@@ -14,7 +14,8 @@ Who counts:
 * a teacher's grade band: their staff record's, or their school's when it has only one band;
 * first implementation year: in a rollout cohort of this school year's phase and of no earlier
   phase;
-* last year's coach: the coach of their relationship open longest in the previous school year.
+* last year's coach: the coach they worked with longest from the start of the previous school
+  year up to the proposal's start (a pair opened this year counts).
 """
 
 from __future__ import annotations
@@ -190,15 +191,17 @@ def _first_year_ids(district: District, school_year: str) -> set[int]:
     return now - before
 
 
-def _last_coaches(district: District, school_year: str) -> dict[int, int]:
-    """teacher id → the coach they worked with longest in the year before ``school_year``."""
-    start, end = school_year_bounds(previous_year(school_year))
+def _last_coaches(district: District, school_year: str, begin: dt.date) -> dict[int, int]:
+    """teacher id → the coach they worked with longest from the start of the year before
+    ``school_year`` up to ``begin`` (so a pair opened this year counts too)."""
+    start = school_year_bounds(previous_year(school_year))[0]
+    end = begin - dt.timedelta(days=1)
     days: dict[int, dict[int, int]] = {}
     rows = Relationship.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start), district=district, begin_date__lte=end
     ).values_list("teacher_id", "coach_id", "begin_date", "end_date")
-    for teacher_id, coach_id, begin, finish in rows:
-        span = (min(finish or end, end) - max(begin, start)).days + 1
+    for teacher_id, coach_id, began, finish in rows.iterator(chunk_size=BATCH):
+        span = (min(finish or end, end) - max(began, start)).days + 1
         per = days.setdefault(teacher_id, {})
         per[coach_id] = per.get(coach_id, 0) + span
     return {t: max(per, key=lambda c: (per[c], -c)) for t, per in days.items()}
@@ -223,7 +226,7 @@ def gather(proposal: AssignmentProposal) -> Inputs:
             )
         )
     first_year = _first_year_ids(district, proposal.school_year)
-    last = _last_coaches(district, proposal.school_year)
+    last = _last_coaches(district, proposal.school_year, proposal.begin_date)
     teachers = []
     staff = (
         Staff.objects.filter(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
+from trellis.demo.coach_assignment import coach_assignment_load
 from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
 from trellis.demo.interop import interop_load
@@ -203,6 +204,10 @@ def demo_load() -> DemoSummary:
     summary.created["pathways rows"] = pathways_load(maple, User.objects.get(username="alice"))
     # After rollout and pathways: a response keeps the cohort its person is in.
     summary.created["survey rows"] = surveys_load(maple, User.objects.get(username="alice"))
+    # After rollout (first-year cohorts) and coaching (Cole's pairs): this year's proposal.
+    summary.created["coach assignment rows"] = coach_assignment_load(
+        maple, User.objects.get(username="alice")
+    )
     summary.created["roster rows"] = interop_load(harbor, User.objects.get(username="hal"))
     summary.totals = {
         "districts": District.objects.count(),

@@ -209,3 +209,24 @@ def test_cole_coaches_bob_with_a_log_bob_reads_and_his_principal_cannot(loaded):
     assert "Station rotation" in bob.get(url).content.decode()
     assert pat.get(url).status_code == 404
     assert pat.get("/coaching/counts/").status_code == 200
+
+
+def test_maple_valley_has_this_years_coach_proposal_with_last_years_pairs(loaded):
+    from trellis.coaching.models import AssignmentProposal, CoachProfile, ProposedPair
+
+    maple = District.objects.get(slug="maple-valley")
+    proposal = AssignmentProposal.objects.get(district=maple)
+    assert proposal.status == "ready" and proposal.optimal
+    assert proposal.teachers >= 300
+    assert CoachProfile.objects.filter(district=maple).count() >= 4  # Cole and the holders
+    assert 0 < proposal.kept <= proposal.assigned < proposal.teachers
+    # Nobody is placed over the school they taught in.
+    for profile in CoachProfile.objects.filter(district=maple).prefetch_related("former_schools"):
+        former = [s.pk for s in profile.former_schools.all()]
+        assert not ProposedPair.objects.filter(
+            proposal=proposal, coach=profile.staff, teacher__school_id__in=former
+        ).exists()
+    # Every teacher left out says why.
+    assert not ProposedPair.objects.filter(
+        proposal=proposal, coach__isnull=True, reason=""
+    ).exists()
