@@ -79,7 +79,9 @@ def main() -> int:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "L"), choices=["S", "M", "L"])
     parser.add_argument("--load-scale", default="M", choices=["S", "M", "L"])
     parser.add_argument("--no-load", action="store_true", help="skip the loopback load test")
-    parser.add_argument("--only", choices=["imports"], help="run only this workload, no load test")
+    parser.add_argument(
+        "--only", choices=["imports", "assignment"], help="run only this workload, no load test"
+    )
     opts = parser.parse_args()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
 

@@ -35,8 +35,8 @@ def main() -> int:
     parser.add_argument("--scale", default="L", choices=["S", "M", "L"])
     parser.add_argument("--out", required=True)
     parser.add_argument("--load", action="store_true", help="run the loopback load test instead")
-    parser.add_argument("--only", choices=["imports"], help="run only a workload that needs no "
-                        "generated data")  # fmt: skip
+    parser.add_argument("--only", choices=["imports", "assignment"],
+                        help="run only a workload that needs no generated data")  # fmt: skip
     opts = parser.parse_args()
 
     _prepare_database(opts.database_url)
@@ -57,6 +57,10 @@ def main() -> int:
         from benchmarks.imports import imports_results
 
         results = imports_results(scale=opts.scale)
+    elif opts.only == "assignment":
+        from benchmarks.assignment import assignment_results
+
+        results = assignment_results(scale=opts.scale)
     else:
         from benchmarks.workloads import run_workloads
 

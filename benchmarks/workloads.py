@@ -292,6 +292,9 @@ def run_workloads(*, scale: str) -> list[Result]:
     from benchmarks.imports import imports_results
 
     results.extend(imports_results(scale))
+    from benchmarks.assignment import assignment_results
+
+    results.extend(assignment_results(scale))
     return results
 
 
