@@ -51,6 +51,11 @@ BATCH = 2_000
 MAX_PROBLEMS = 500
 BAND_LABELS = dict(GradeBand.choices)
 AREA_LABELS = dict(AcademicSubject.choices)
+# Codes in words, for the proposal's reasons: "covers grades 3–5 and mathematics".
+NAMES = {
+    **{k: v[0].lower() + v[1:] for k, v in BAND_LABELS.items()},
+    **{k: v if v.startswith("English") else v.lower() for k, v in AREA_LABELS.items()},
+}
 _BAND_OF_GRADE = [
     (-1, 2, GradeBand.K2),
     (3, 5, GradeBand.G35),
@@ -345,7 +350,9 @@ def run_proposal(
             )
             return proposal
         _stage(proposal, f"Finding the best assignment for {len(inputs.teachers):,} teachers", 20)
-        result = solver.propose(inputs.coaches, inputs.teachers, time_limit_s=time_limit_s)
+        result = solver.propose(
+            inputs.coaches, inputs.teachers, time_limit_s=time_limit_s, names=NAMES
+        )
         _stage(proposal, "Writing the proposal", 80)
         with transaction.atomic():
             ProposedPair.objects.filter(proposal=proposal).delete()

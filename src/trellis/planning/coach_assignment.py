@@ -32,7 +32,7 @@ Plain data in, plain data out: this module imports no Trellis app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
@@ -134,9 +134,10 @@ def room(coach: Coach, teachers: int, hours: int) -> str:
     return ", ".join(parts)
 
 
-def _pair_reason(coach: Coach, teacher: Teacher) -> str:
-    parts = [f"{coach.name} covers grade band {teacher.band}"]
-    parts.append(f"and {teacher.area}" if coach.areas else "and every content area")
+def _pair_reason(coach: Coach, teacher: Teacher, names: Mapping[str, str]) -> str:
+    parts = [f"{coach.name} covers {names.get(teacher.band, f'grade band {teacher.band}')}"]
+    area = names.get(teacher.area, teacher.area)
+    parts.append(f"and {area}" if coach.areas else "and every content area")
     reason = " ".join(parts)
     if teacher.last_coach == coach.key:
         reason += "; kept from last year"
@@ -146,14 +147,20 @@ def _pair_reason(coach: Coach, teacher: Teacher) -> str:
 
 
 def _unassigned_reason(
-    teacher: Teacher, coaches: Sequence[Coach], load: dict[int, int], hours: dict[int, int]
+    teacher: Teacher,
+    coaches: Sequence[Coach],
+    load: dict[int, int],
+    hours: dict[int, int],
+    names: Mapping[str, str],
 ) -> str:
+    band = names.get(teacher.band, f"grade band {teacher.band}")
+    area = names.get(teacher.area, teacher.area)
     by_band = [c for c in coaches if teacher.band in c.bands]
     if not by_band:
-        return f"No coach covers grade band {teacher.band}."
+        return f"No coach covers {band}."
     by_area = [c for c in by_band if not c.areas or teacher.area in c.areas]
     if not by_area:
-        return f"No coach of grade band {teacher.band} covers {teacher.area}."
+        return f"No coach of {band} covers {area}."
     allowed = [c for c in by_area if teacher.school not in c.barred_schools]
     if not allowed:
         names = ", ".join(c.name for c in by_area)
@@ -215,8 +222,11 @@ def propose(
     *,
     time_limit_s: float = TIME_LIMIT_S,
     workers: int = 2,
+    names: Mapping[str, str] | None = None,
 ) -> Proposal:
-    """The best assignment by the rules and order above."""
+    """The best assignment by the rules and order above; ``names`` turns band and area codes
+    into words for the reasons."""
+    names = names or {}
     check(coaches, teachers)
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -255,7 +265,9 @@ def propose(
 
     proposal = Proposal()
     if not x:
-        proposal.unassigned = {t.key: _unassigned_reason(t, coaches, {}, {}) for t in teachers}
+        proposal.unassigned = {
+            t.key: _unassigned_reason(t, coaches, {}, {}, names) for t in teachers
+        }
         return proposal
     bound, hint = _flow(x, teachers, coaches, first_weight, assign_weight, keep_weight)
     objective = sum(terms)
@@ -279,7 +291,7 @@ def propose(
         if solver.value(var):
             teacher, coach = teachers[t], coaches[c]
             proposal.pairs[teacher.key] = coach.key
-            proposal.why[teacher.key] = _pair_reason(coach, teacher)
+            proposal.why[teacher.key] = _pair_reason(coach, teacher, names)
             load[coach.key] = load.get(coach.key, 0) + 1
             hours[coach.key] = hours.get(coach.key, 0) + teacher.hours
             proposal.assigned += 1
@@ -287,5 +299,7 @@ def propose(
             proposal.kept += teacher.last_coach == coach.key
     for teacher in teachers:
         if teacher.key not in proposal.pairs:
-            proposal.unassigned[teacher.key] = _unassigned_reason(teacher, coaches, load, hours)
+            proposal.unassigned[teacher.key] = _unassigned_reason(
+                teacher, coaches, load, hours, names
+            )
     return proposal

@@ -65,6 +65,7 @@ class World:
                 district=d,
                 school=school,
                 first_name=name,
+                last_name="Teacher",
                 grade_band=band,
                 academic_subject=subject,
                 classification=StaffClassification.TEACHER,
