@@ -2,7 +2,11 @@
 implementation specialist placed at Summit Middle School. Four candidates applied; a four-seat
 panel (a district employee, Summit's principal, a specialist already in the role and a
 teacher-leader) scored three of them; one was hired, and the debrief turned the weakest parts of
-her interview into development goals. A second posting has just opened."""
+her interview into development goals. A second posting has just opened.
+
+The process's two data parts (reading a mastery-tracker report, the group's student data set)
+carry their shipped data tasks; a demo database made before data tasks gets them on the next
+load, once."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from trellis.core.models import District, User
-from trellis.hiring import selectors
+from trellis.hiring import data_tasks, selectors
 from trellis.hiring import services as hiring
 from trellis.hiring.models import Application, InterviewTemplate, Posting, SeatRole, Source
 from trellis.org.models import School, Staff
@@ -52,6 +56,8 @@ PROFILES = {
 def hiring_load(district: District, actor: User) -> int:
     """Load Cedar Ridge's hiring story once; returns the number of applications created."""
     if Posting.objects.filter(district=district).exists():
+        for template in InterviewTemplate.objects.filter(district=district):
+            data_tasks.standard_data_tasks_attach(template=template, actor=actor)
         return 0
     template = hiring.template_seed(district=district, actor=actor)
     today = timezone.localdate()

@@ -14,11 +14,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from trellis.core import policy
 from trellis.core.api import StrictSchema, api_district, api_user
-from trellis.hiring import selectors, services
+from trellis.hiring import data_tasks, selectors, services
 from trellis.hiring.models import (
     ApplicationStatus,
     Audience,
     ComponentMode,
+    DataTaskKind,
     PostingStatus,
     SeatRole,
     Source,
@@ -218,4 +219,100 @@ def panel_scores(request: HttpRequest, application_id: int) -> Any:
         ],
         "ratings": selectors.ratings_of(application),
         "discuss": [c.component.id for c in result.discuss],
+    }  # fmt: skip
+
+
+class DataStandardOut(Schema):
+    code: str
+    mean: float = Field(description="the class's mean level on the standard")
+    proficient_share: float = Field(description="share of students at or above proficient")
+
+
+class DataStudentOut(Schema):
+    student: str = Field(description="a code (S01, …), never a name")
+    mean: float
+
+
+class DataGapOut(Schema):
+    student: str
+    standard: str
+    level: int
+    class_mean: float
+
+
+class AnswerKeyOut(Schema):
+    strongest: list[DataStandardOut]
+    weakest: list[DataStandardOut]
+    ahead: list[DataStudentOut]
+    behind: list[DataStudentOut]
+    gaps: list[DataGapOut] = Field(
+        description="a student two or more levels below a standard the class has met"
+    )
+
+
+class DataRowOut(Schema):
+    student: str
+    levels: list[int | None] = Field(description="one per standard, in the order of standards")
+
+
+class DataTaskOut(Schema):
+    interview_id: int
+    component_id: int
+    kind: DataTaskKind
+    title: str
+    prompt: str
+    seed: int
+    scale_min: int
+    scale_max: int
+    proficient: int
+    standards: list[str]
+    rows: list[DataRowOut]
+    summary: list[DataStandardOut]
+    answer_key: AnswerKeyOut
+
+
+def _standard(point: data_tasks.StandardPoint) -> dict[str, Any]:
+    return {
+        "code": point.code,
+        "mean": float(point.mean),
+        "proficient_share": float(point.proficient_share),
+    }
+
+
+@router.get(
+    "/interviews/{interview_id}/components/{component_id}/data-task",
+    response=DataTaskOut,
+    summary="A part's data task as used in an interview, with its answer key",
+)
+def data_task(request: HttpRequest, interview_id: int, component_id: int) -> Any:
+    """For HR and the posting's panel only; anyone else gets 404, as for another district's."""
+    interview, component, task = data_tasks.interview_data_task(
+        district=api_district(request),
+        user=api_user(request),
+        interview_pk=interview_id,
+        component_pk=component_id,
+    )
+    data = data_tasks.data_set(task)
+    key = data.key
+    assert key is not None
+    return {
+        "interview_id": interview.pk, "component_id": component.pk, "kind": data.kind,
+        "title": data.title, "prompt": data.prompt, "seed": data.seed,
+        "scale_min": data.scale_min, "scale_max": data.scale_max, "proficient": data.proficient,
+        "standards": data.standards,
+        "rows": [
+            {"student": r.student, "levels": [c.level for c in r.cells]} for r in data.rows
+        ],
+        "summary": [_standard(p) for p in data.summary],
+        "answer_key": {
+            "strongest": [_standard(p) for p in key.strongest],
+            "weakest": [_standard(p) for p in key.weakest],
+            "ahead": [{"student": p.student, "mean": float(p.mean)} for p in key.ahead],
+            "behind": [{"student": p.student, "mean": float(p.mean)} for p in key.behind],
+            "gaps": [
+                {"student": g.student, "standard": g.standard, "level": g.level,
+                 "class_mean": float(g.class_mean)}
+                for g in key.gaps
+            ],
+        },
     }  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from trellis.hiring.models import ComponentMode as M
-from trellis.hiring.models import SeatRole
+from trellis.hiring.models import DataTaskKind, SeatRole
 
 KEY = "carson_city_performance_interview"
 NAME = "Performance interview for implementation specialists"
@@ -31,12 +31,33 @@ LEVELS = {
 }
 
 
+class DataTaskSpec(NamedTuple):
+    """The made-up class a part shows; the seed fixes the data, so every district that uses
+    the shipped process gives its candidates the same data set."""
+
+    kind: str
+    title: str
+    prompt: str
+    seed: int
+    students: int
+    standards: tuple[str, ...]
+    scale_min: int = 1
+    scale_max: int = 4
+
+
 class Part(NamedTuple):
     name: str
     mode: str
     minutes: int | None
     description: str
     criteria: tuple[str, ...]
+    data_task: DataTaskSpec | None = None
+
+
+# Grade 6 mathematics and grade 7 English language arts (Common Core codes): standards most
+# candidates have taught or coached, so the task is about reading data, not the content.
+MATH_6 = ("6.RP.A.1", "6.RP.A.3", "6.NS.B.3", "6.EE.A.2", "6.EE.B.7", "6.SP.B.5")
+ELA_7 = ("RL.7.1", "RL.7.2", "RI.7.1", "RI.7.2", "W.7.1", "L.7.4")
 
 
 PARTS: tuple[Part, ...] = (
@@ -63,6 +84,16 @@ PARTS: tuple[Part, ...] = (
             "Reads the data accurately",
             "Draws sound conclusions for instruction",
             "Explains clearly to a teacher",
+        ),
+        DataTaskSpec(
+            DataTaskKind.MASTERY_TRACKER,
+            "Grade 6 mathematics: unit mastery tracker",
+            "This is a teacher's mastery-tracker report for one class at the end of a unit "
+            "(levels 1 to 4; 3 is proficient). Explain what it shows and what you would suggest "
+            "to the teacher for next week.",
+            seed=4417,
+            students=24,
+            standards=MATH_6,
         ),
     ),
     Part(
@@ -101,6 +132,15 @@ PARTS: tuple[Part, ...] = (
             "Finds the high and low points in the data",
             "Plans a sound approach to teachers",
             "Listens to and builds on others' ideas",
+        ),
+        DataTaskSpec(
+            DataTaskKind.STUDENT_DATA_SET,
+            "Grade 7 English language arts: student data set",
+            "Together, find the high and low points in this class's data (levels 1 to 4; 3 is "
+            "proficient) and plan how you would take them to the grade 7 ELA team.",
+            seed=7078,
+            students=28,
+            standards=ELA_7,
         ),
     ),
 )

@@ -4,13 +4,18 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from trellis.core.models import District
+from trellis.hiring.data_tasks import standard_codes
 from trellis.hiring.models import (
+    DATA_TASK_SEED_MAX,
+    DATA_TASK_STUDENTS,
     Application,
     ApplicationStatus,
     Component,
+    DataTaskKind,
     InterviewTemplate,
     Posting,
     SeatRole,
@@ -256,3 +261,76 @@ class ComponentForm(forms.ModelForm[Component]):
 
     def _post_clean(self) -> None:
         pass  # the service validates and saves
+
+
+class DataTaskForm(forms.Form):
+    """A part's data task. The standards come from the list, typed codes, or both; the service
+    checks them again, so a request that skips this form is held to the same rules."""
+
+    kind = forms.ChoiceField(choices=DataTaskKind.choices, label="Kind of data")
+    title = forms.CharField(max_length=160, label="Title shown above the data")
+    prompt = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What the candidate is asked to do",
+    )
+    students = forms.IntegerField(
+        min_value=DATA_TASK_STUDENTS[0],
+        max_value=DATA_TASK_STUDENTS[1],
+        initial=24,
+        label="Number of students",
+        help_text="From 8 to 40. Students are shown as codes (S01, S02, …), never names.",
+    )
+    standards = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Standards"
+    )
+    other_standards = forms.CharField(
+        required=False,
+        max_length=800,
+        label="Other standard codes",
+        help_text="Separated by commas or new lines, e.g. 6.RP.A.1, RL.7.2.",
+    )
+    scale_min = forms.IntegerField(min_value=0, max_value=9, initial=1, label="Lowest level")
+    scale_max = forms.IntegerField(min_value=2, max_value=10, initial=4, label="Highest level")
+    seed = forms.IntegerField(
+        min_value=1,
+        max_value=DATA_TASK_SEED_MAX,
+        label="Seed",
+        help_text="The same seed always makes the same class, so every candidate sees the same "
+        "data. “Make a new data set” picks another.",
+    )
+
+    def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standards"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = data.get("other_standards", "").replace(",", "\n").splitlines()
+        if "standards" in data and "other_standards" in data:
+            try:
+                data["codes"] = standard_codes([*data["standards"], *typed])
+            except ValidationError as error:
+                # A badly typed code belongs to the box it was typed in; too few or too many
+                # to the list.
+                problem = error.error_dict["standards"][0]
+                field = "other_standards" if problem.code == "bad_code" else "standards"
+                self.add_error(field, problem.messages)
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is not None and high is not None and high < low + 2:
+            self.add_error("scale_max", "The scale needs at least three levels.")
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "prompt": data["prompt"],
+            "students": data["students"],
+            "standards": data["codes"],
+            "scale_min": data["scale_min"],
+            "scale_max": data["scale_max"],
+            "seed": data["seed"],
+        }

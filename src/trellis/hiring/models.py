@@ -128,6 +128,69 @@ class Component(models.Model):
         return self.name
 
 
+class DataTaskKind(models.TextChoices):
+    MASTERY_TRACKER = "mastery_tracker", "A teacher's mastery-tracker report"
+    STUDENT_DATA_SET = "student_data_set", "A student data set"
+
+
+DATA_TASK_STUDENTS = (8, 40)  # a class small enough to read in the time, big enough to vary
+DATA_TASK_STANDARDS = (2, 12)  # two at least, so there is a strongest and a weakest
+DATA_TASK_SEED_MAX = 2_147_483_647  # a PostgreSQL integer
+
+
+class DataTask(models.Model):
+    """A made-up class that one part of the interview puts before the candidate: the seed and
+    the shape are stored, never the data, because the generator makes the same class from the
+    same seed; so every candidate on a posting reads the same data set."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    component = models.OneToOneField(Component, on_delete=models.CASCADE, related_name="data_task")
+    kind = models.CharField(max_length=20, choices=DataTaskKind.choices)
+    title = models.CharField(max_length=160)
+    prompt = models.TextField(
+        blank=True, max_length=2000, help_text="What the candidate is asked to do with the data."
+    )
+    seed = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(DATA_TASK_SEED_MAX)]
+    )
+    students = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(DATA_TASK_STUDENTS[0]),
+            MaxValueValidator(DATA_TASK_STUDENTS[1]),
+        ]
+    )
+    standards = models.JSONField(default=list, help_text="Standard codes, in column order.")
+    scale_min = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(9)])
+    scale_max = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(2), MaxValueValidator(10)]
+    )
+
+    class Meta:
+        ordering = ["component_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="data_task_students_in_range",
+                condition=Q(students__gte=DATA_TASK_STUDENTS[0])
+                & Q(students__lte=DATA_TASK_STUDENTS[1]),
+                violation_error_message="A data task has 8 to 40 students.",
+            ),
+            # Three levels at least: a gap is two levels below the class.
+            models.CheckConstraint(
+                name="data_task_scale_spans_three_levels",
+                condition=Q(scale_max__gte=F("scale_min") + 2),
+                violation_error_message="The scale needs at least three levels.",
+            ),
+            models.CheckConstraint(
+                name="data_task_kind_known",
+                condition=Q(kind__in=DataTaskKind.values),
+                violation_error_message="Choose a kind of data task.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Criterion(models.Model):
     """One thing the panel rates, on a scale, with a descriptor for each level."""
 

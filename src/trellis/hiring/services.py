@@ -30,6 +30,7 @@ from trellis.hiring.models import (
     Candidate,
     Component,
     Criterion,
+    DataTask,
     DebriefMeeting,
     DevelopmentGoal,
     GoalStatus,
@@ -112,7 +113,25 @@ def standard_template_build(district: District) -> InterviewTemplate:
             )
             for i, name in enumerate(part.criteria, start=1)
         )
+        if part.data_task is not None:
+            shipped_data_task(component, part.data_task).save()
     return template
+
+
+def shipped_data_task(component: Component, spec: carson_city.DataTaskSpec) -> DataTask:
+    """The shipped process's data task for ``component``, unsaved."""
+    return DataTask(
+        district_id=component.district_id,
+        component=component,
+        kind=spec.kind,
+        title=spec.title,
+        prompt=spec.prompt,
+        seed=spec.seed,
+        students=spec.students,
+        standards=list(spec.standards),
+        scale_min=spec.scale_min,
+        scale_max=spec.scale_max,
+    )
 
 
 @transaction.atomic
@@ -142,13 +161,18 @@ def _copy(template: InterviewTemplate, name: str, version: int) -> InterviewTemp
         debrief_threshold=template.debrief_threshold,
         standard_key=template.standard_key if name == template.name else "",
     )
+    tasks = {t.component_id: t for t in DataTask.objects.filter(component__template=template)}
     for component in template.components.prefetch_related("criteria"):
         criteria = list(component.criteria.all())
+        task = tasks.get(component.pk)
         component.pk, component.template = None, copy
         component.save()
         for criterion in criteria:
             criterion.pk, criterion.component = None, component
         Criterion.objects.bulk_create(criteria)
+        if task is not None:  # same seed: the copy's candidates read the same data set
+            task.pk, task.component = None, component
+            task.save()
     return copy
 
 
@@ -196,7 +220,7 @@ def template_revise(*, template: InterviewTemplate, actor: User) -> InterviewTem
     return revised
 
 
-def _require_unlocked(template: InterviewTemplate) -> None:
+def require_unlocked(template: InterviewTemplate) -> None:
     if template.locked_at is not None:
         raise ValidationError(
             "Interviews have been scored with this version, so it cannot change; make a new "
@@ -213,7 +237,7 @@ def template_update(
     *, template: InterviewTemplate, data: Mapping[str, Any], actor: User
 ) -> InterviewTemplate:
     template = InterviewTemplate.objects.select_for_update().get(pk=template.pk)
-    _require_unlocked(template)
+    require_unlocked(template)
     assign_fields(template, data, TEMPLATE_FIELDS)
     unknown = set(template.required_seats) - set(SeatRole.values)
     if unknown:
@@ -240,7 +264,7 @@ def component_save(
     """Add or change one part and its criteria (one per line, rated 1–4 on the shipped
     descriptors unless a criterion already had its own scale)."""
     template = InterviewTemplate.objects.select_for_update().get(pk=template.pk)
-    _require_unlocked(template)
+    require_unlocked(template)
     names = [c.strip() for c in criteria if c.strip()]
     if not names:
         raise ValidationError({"criteria": "List at least one criterion the panel will rate."})
@@ -283,7 +307,7 @@ def component_save(
 @transaction.atomic
 def component_delete(*, component: Component, actor: User) -> None:
     template = InterviewTemplate.objects.select_for_update().get(pk=component.template_id)
-    _require_unlocked(template)
+    require_unlocked(template)
     if template.components.count() <= 1:
         raise ValidationError("An interview process needs at least one part.")
     audit_record(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trellis.hiring import views
+from trellis.hiring import data_task_views, views
 
 app_name = "hiring"
 
@@ -19,6 +19,21 @@ urlpatterns = [
     path("hiring/postings/<int:pk>/apply/", views.apply_internal, name="apply-internal"),
     path("hiring/postings/<int:pk>/<str:action>/", views.posting_action, name="posting-action"),
     path("hiring/interviews/<int:pk>.ics", views.interview_ics, name="interview-ics"),
+    path(
+        "hiring/interviews/<int:pk>/parts/<int:component_pk>/data/",
+        data_task_views.panel_view,
+        name="data-task",
+    ),
+    path(
+        "hiring/interviews/<int:pk>/parts/<int:component_pk>/data/candidate/",
+        data_task_views.candidate_view,
+        name="data-task-candidate",
+    ),
+    path(
+        "hiring/interviews/<int:pk>/parts/<int:component_pk>/data.<export:fmt>",
+        data_task_views.export,
+        name="data-task-export",
+    ),
     path("hiring/applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("hiring/applications/<int:pk>/cv/", views.application_cv, name="application-cv"),
     path("hiring/applications/<int:pk>/score/", views.score, name="score"),
@@ -37,6 +52,11 @@ urlpatterns = [
         "hiring/processes/<int:pk>/parts/<int:component_pk>/",
         views.component_edit,
         name="component-edit",
+    ),
+    path(
+        "hiring/processes/<int:pk>/parts/<int:component_pk>/data-task/",
+        data_task_views.edit,
+        name="data-task-edit",
     ),
     path("hiring/reports/", views.report, name="report"),
     path("hiring/reports/<str:table>.<export:fmt>", views.report_export, name="report-export"),

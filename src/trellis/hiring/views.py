@@ -21,7 +21,7 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.tenancy import require_district
-from trellis.hiring import reports, selectors, services
+from trellis.hiring import data_tasks, reports, selectors, services
 from trellis.hiring.forms import (
     AcceptForm,
     ApplyForm,
@@ -108,6 +108,10 @@ def _posting_context(request: HttpRequest, posting: Posting, **forms: Any) -> di
         "problems": selectors.panel_problems(posting),
         "conflicts": selectors.conflicts(posting),
         "interviews": posting.interviews.prefetch_related("applications__candidate"),
+        "data_parts": [
+            (component_id, task.title)
+            for component_id, task in data_tasks.template_data_tasks(posting.template).items()
+        ],
         "seat_form": forms.get("seat") or (SeatForm(district=district) if manager else None),
         "schedule_form": forms.get("schedule")
         or (ScheduleForm(posting=posting) if manager else None),
@@ -538,6 +542,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "template": template,
         "components": selectors.template_components(template),
+        "data_tasks": data_tasks.template_data_tasks(template),
         "agreement": selectors.template_agreement(template),
         "form": form,
         "crumbs": _crumbs(
