@@ -91,10 +91,14 @@ def build(cells: Iterable[Cell], *, scale_min: int, scale_max: int) -> Heatmap:
         if heat.strongest == heat.weakest:  # every standard alike: no high or low point
             heat.strongest = heat.weakest = []
     if len(students) > 1:
-        heat.ahead = _ends(heat.student_mean, True, EXTREMES)
-        heat.behind = _ends(heat.student_mean, False, EXTREMES)
-        if set(heat.ahead) & set(heat.behind):
-            heat.ahead = heat.behind = []
+        # At most half the class at each end, so a small class still has both ends; a student
+        # tied across the middle is neither ahead nor behind.
+        limit = min(EXTREMES, len(students) // 2)
+        ahead = _ends(heat.student_mean, True, limit)
+        behind = _ends(heat.student_mean, False, limit)
+        both = set(ahead) & set(behind)
+        heat.ahead = [s for s in ahead if s not in both]
+        heat.behind = [s for s in behind if s not in both]
     for standard in standards:
         if heat.standard_mean[standard] < heat.proficient:
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
+from trellis.demo.class_reports import class_reports_load
 from trellis.demo.coach_assignment import coach_assignment_load
 from trellis.demo.coaching import coaching_load
 from trellis.demo.hiring import hiring_load
@@ -195,6 +196,7 @@ def demo_load() -> DemoSummary:
         )
     maple = District.objects.get(slug="maple-valley")
     summary.created["coaching entries"] = coaching_load(maple, User.objects.get(username="alice"))
+    summary.created["class reports"] = class_reports_load(maple)
     cedar = District.objects.get(slug="cedar-ridge")
     charlie = User.objects.get(username="charlie")
     summary.created["applications"] = hiring_load(cedar, charlie)

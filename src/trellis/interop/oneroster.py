@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from trellis.core.problems import Problem
 from trellis.org.roster import OrgRow, RoleRow, UserRow
 
 # The limits of one roster: a zip (and what it unpacks to) and a single file.
@@ -102,32 +103,6 @@ STATUSES = frozenset({"active", "tobedeleted"})
 MODES = frozenset({"bulk", "delta", "absent"})
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the roster, where it is."""
-
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass

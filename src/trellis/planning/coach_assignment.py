@@ -163,18 +163,16 @@ def _unassigned_reason(
         return f"No coach of {band} covers {area}."
     allowed = [c for c in by_area if teacher.school not in c.barred_schools]
     if not allowed:
-        names = ", ".join(c.name for c in by_area)
-        return f"The coaches who could take them ({names}) taught at their school."
+        who = ", ".join(c.name for c in by_area)
+        return f"The coaches who could take them ({who}) taught at their school."
     fits = [c for c in allowed if c.hours is None or teacher.hours <= c.hours]
     if not fits:
         return (
             f"They need {teacher.hours} hours a week, more than any coach who could take them has."
         )
-    names = "; ".join(
-        f"{c.name} ({room(c, load.get(c.key, 0), hours.get(c.key, 0))})" for c in fits
-    )
+    who = "; ".join(f"{c.name} ({room(c, load.get(c.key, 0), hours.get(c.key, 0))})" for c in fits)
     return (
-        f"Every coach who could take them is full: {names}; others ranked ahead of them "
+        f"Every coach who could take them is full: {who}; others ranked ahead of them "
         "(first implementation year, then anyone, then last year's pairs)."
     )
 
