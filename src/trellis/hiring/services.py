@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from trellis.coaching import assignment as coach_assignment
 from trellis.core.audit import audit_record
 from trellis.core.models import AuditEvent, District, User
 from trellis.core.schoolyear import school_year_of
@@ -48,7 +49,7 @@ from trellis.learning.services.plans import goals_from_debrief
 from trellis.org import services as org_services
 from trellis.org.models import Staff, StaffClassification
 from trellis.roles import services as roles_services
-from trellis.roles.models import Assignment, Position, PositionStatus
+from trellis.roles.models import Assignment, Position, PositionStatus, RoleCategory
 
 A = ApplicationStatus
 FINAL = frozenset({A.ACCEPTED, A.DECLINED, A.REJECTED, A.WITHDRAWN})
@@ -746,6 +747,8 @@ def offer_accept(
     position = application.posting.position
     warnings: list[str] = []
     staff = candidate.staff
+    # The school an internal hire taught in, flagged for the coach assignment below.
+    former_school = staff.school if staff is not None else None
     if staff is None:
         number = f"H{application.pk:06d}"
         staff = org_services.staff_create(
@@ -770,6 +773,12 @@ def offer_accept(
     roles_services.assignment_create(
         position=position, staff=staff, begin_date=begin_date, is_tosa=is_tosa, actor=actor
     )
+    role_type = position.version.job_description.role_type
+    if former_school is not None and role_type.category == RoleCategory.INSTRUCTIONAL_LEADERSHIP:
+        # Flagged at hire: the coach assignment never places them over their former peers.
+        coach_assignment.flag_former_school(
+            district=application.district, staff=staff, school=former_school, actor=actor
+        )
     _move(application, A.ACCEPTED, "Offer accepted.", actor)
     return application, warnings
 

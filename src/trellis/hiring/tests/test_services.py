@@ -967,6 +967,24 @@ def test_an_internal_hire_from_another_school_gets_no_warning(district_a, hiring
     assert Assignment.objects.get(position=hiring.position).staff == teacher
 
 
+def test_an_internal_coach_hire_is_flagged_for_the_school_they_taught_in(district_a, hiring, hana):
+    from trellis.coaching.models import CoachProfile
+
+    former = SchoolFactory(district=district_a, name="Willow Elementary")
+    teacher = make_user_staff(district_a, school=former)
+    external = hiring.applications[0]
+    application = move_through(apply(hiring.posting, staff=teacher), *TO_DEBRIEF, actor=hana.user)
+    services.offer_make(application=application, actor=hana.user)
+    services.offer_accept(application=application, begin_date=dt.date(2026, 8, 1), actor=hana.user)
+    profile = CoachProfile.objects.get(staff=teacher)
+    assert [s.name for s in profile.former_schools.all()] == ["Willow Elementary"]
+    assert profile.max_teachers == 25 and profile.grade_bands
+    assert "coaching.coach_profile_created" in set(actions())
+    # An external hire taught nowhere in the district: nothing to flag.
+    assert not CoachProfile.objects.exclude(staff=teacher).exists()
+    assert external.candidate.staff is None
+
+
 # --- The debrief ----------------------------------------------------------------------------
 
 
