@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -334,7 +335,12 @@ def run_proposal(
     """Gather, solve and write the pairs of a queued proposal. Safe to call twice."""
     claimed = AssignmentProposal.objects.filter(
         pk=proposal_id, status=ProposalStatus.QUEUED
-    ).update(status=ProposalStatus.RUNNING, stage="Reading coaches and teachers", percent=5)
+    ).update(
+        status=ProposalStatus.RUNNING,
+        stage="Reading coaches and teachers",
+        percent=5,
+        heartbeat_at=timezone.now(),
+    )
     proposal = AssignmentProposal.objects.select_related("district").get(pk=proposal_id)
     if not claimed:
         return proposal
@@ -393,6 +399,26 @@ def run_proposal(
             status=ProposalStatus.FAILED,
             problems=["The run stopped on an unexpected error; the error is in the server log."],
         )
+    return proposal
+
+
+def interrupted_if_stale(proposal: AssignmentProposal) -> AssignmentProposal:
+    """A running proposal whose worker is gone (no stage reported for longer than the solver's
+    limit and the stale limit together) is marked as failed, so nobody waits on it forever."""
+    if proposal.status != ProposalStatus.RUNNING or proposal.heartbeat_at is None:
+        return proposal
+    quiet = timezone.now() - proposal.heartbeat_at
+    limit = solver.TIME_LIMIT_S + int(getattr(settings, "TRELLIS_IMPORT_STALE_SECONDS", 300))
+    if quiet.total_seconds() <= limit:
+        return proposal
+    message = (
+        "The run stopped before it finished (its worker ended); nothing was written. Run it again."
+    )
+    updated = AssignmentProposal.objects.filter(
+        pk=proposal.pk, status=ProposalStatus.RUNNING, heartbeat_at=proposal.heartbeat_at
+    ).update(status=ProposalStatus.FAILED, stage="", percent=100, problems=[message])
+    if updated:
+        proposal.refresh_from_db()
     return proposal
 
 
@@ -594,7 +620,9 @@ def proposals(*, district: District) -> QuerySet[AssignmentProposal]:
 
 
 def proposal_get(*, district: District, pk: int) -> AssignmentProposal:
-    return AssignmentProposal.objects.select_related("district").get(district=district, pk=pk)
+    """One proposal of the district (a stale run is marked as stopped on the way)."""
+    proposal = AssignmentProposal.objects.select_related("district").get(district=district, pk=pk)
+    return interrupted_if_stale(proposal)
 
 
 def pair_rows(proposal: AssignmentProposal) -> QuerySet[ProposedPair]:

@@ -231,6 +231,9 @@ class AssignmentProposal(models.Model):
     )  # fmt: skip
     stage = models.CharField(max_length=100, blank=True)
     percent = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a running proposal last reported its stage."
+    )
     problems = models.JSONField(default=list, blank=True)
     optimal = models.BooleanField(default=False)
     solve_seconds = models.FloatField(default=0)

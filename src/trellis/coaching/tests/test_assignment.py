@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from trellis.coaching import assignment
 from trellis.coaching.models import (
@@ -392,3 +393,23 @@ def test_the_api_runs_changes_and_approves_and_keeps_districts_apart(
     assert outsider.get(f"/api/v1/coaching/proposals/{pk}").status_code == 404
     assert outsider.get(f"/api/v1/coaching/proposals/{pk}/pairs").status_code == 404
     assert outsider.get("/api/v1/coaching/proposals").json()["count"] == 0
+
+
+def test_a_run_whose_worker_died_is_marked_stopped_when_next_read(world, settings):
+    settings.TRELLIS_IMPORT_STALE_SECONDS = 60
+    proposal = AssignmentProposal.objects.create(
+        district=world.district, school_year=YEAR, begin_date=BEGIN, created_by=world.manager
+    )
+    AssignmentProposal.objects.filter(pk=proposal.pk).update(
+        status=ProposalStatus.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=119),
+    )
+    fresh = assignment.proposal_get(district=world.district, pk=proposal.pk)
+    assert fresh.status == ProposalStatus.RUNNING  # 119 s: within the 60 s solve + 60 s
+    AssignmentProposal.objects.filter(pk=proposal.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=121)
+    )
+    stale = assignment.proposal_get(district=world.district, pk=proposal.pk)
+    assert stale.status == ProposalStatus.FAILED
+    assert "(its worker ended); nothing was written" in stale.problems[0]
+    assert not ProposedPair.objects.filter(proposal=proposal).exists()
