@@ -26,8 +26,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trellis.coaching import selectors, services, wall
-from trellis.coaching.models import Comment, Interaction, Relationship, Share
+from trellis.coaching import class_reports, selectors, services, wall
+from trellis.coaching.models import (
+    Comment,
+    Interaction,
+    Relationship,
+    ReportShare,
+    Share,
+    Standard,
+)
 from trellis.coaching.tests.helpers import NOTE, cast, leaks, member
 from trellis.core.models import AuditEvent, Membership, Role
 from trellis.core.services import api_token_create
@@ -107,11 +114,33 @@ def _evaluators(c) -> dict[str, Client]:
     return clients
 
 
+REPORT_CODE = "ZQ-SECRET-CODE-5c1d"  # a student's code in Tess's class report
+
+
+def _class_report(c) -> int:
+    """Tess's class report, shared with Mia, with a student code no evaluator may ever see."""
+    Standard.objects.create(district=c.district, code="WALL.4.NF.1", description="Fractions")
+    report = class_reports.class_report_create(
+        district=c.district, teacher=c["tess"].staff, title="Grade 4 math", school_year="2026-27",
+        rows=[class_reports.ResultRow(REPORT_CODE, "WALL.4.NF.1", 2),
+              class_reports.ResultRow("S02", "WALL.4.NF.1", 4)],
+        actor=c["tess"].user,
+    )  # fmt: skip
+    class_reports.class_report_share(report=report, user=c["mia"].user, actor=c["tess"].user)
+    # A share made before Vera became Tess's evaluator (the service refuses one made now).
+    ReportShare.objects.create(report=report, user=c["vera"].user)
+    return report.pk
+
+
 def test_no_url_page_export_api_admin_or_audit_shows_an_evaluator_any_coaching_content():
     c = cast()
     assert c.relationship is not None
+    report = _class_report(c)
+    # The planted code is there to be found: the teacher's own page shows it.
+    assert REPORT_CODE.encode() in _body(c["tess"].client().get(f"/coaching/reports/{report}/"))
     ids = sorted(
         {
+            report,
             c.relationship.pk,
             *(e.pk for e in c.entries),
             *Share.objects.values_list("pk", flat=True),
@@ -140,7 +169,9 @@ def test_no_url_page_export_api_admin_or_audit_shows_an_evaluator_any_coaching_c
                     response = client.get(url + extra)
                 asked += 1
                 assert response.status_code < 500, (who, method, url)
-                if leaked := leaks(_body(response)):
+                body = _body(response)
+                leaked = leaks(body) + ([REPORT_CODE] if REPORT_CODE.encode() in body else [])
+                if leaked:
                     found.append((who, method, url, leaked))
     assert asked > 500
     assert found == []
