@@ -262,7 +262,7 @@ def _insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple[A
         else:
             marks = ", ".join(["%s"] * len(fields))
             # The table's and columns' names come from the model, the values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608
             for start in range(0, len(rows), BATCH):
                 cursor.executemany(sql, rows[start : start + BATCH])
     n = len(rows)
