@@ -6,7 +6,9 @@ import html
 import re
 
 import pytest
-from django.test import Client
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from trellis.core.models import District, Membership, User
@@ -31,9 +33,24 @@ from trellis.roles.models import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (it takes a while) and committed; each test still
+    runs in its own transaction, rolled back after it. The database is emptied at the end, as a
+    transactional test leaves it."""
+    # The tests' fast hasher (conftest) is per test; the demo's passwords must match it.
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
+        summary = demo_load()
+    yield summary
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
+
+
 @pytest.fixture
-def loaded(db):
-    return demo_load()
+def loaded(_demo, db):
+    return _demo
 
 
 def test_first_district_has_four_elementary_schools_and_345_teachers(loaded):
