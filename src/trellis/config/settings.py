@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Every export: at most TRELLIS_EXPORTS_PER_MINUTE a person, and an access event each.
+    "trellis.core.exports.ExportGuardMiddleware",
 ]
 
 ROOT_URLCONF = "trellis.config.urls"
@@ -223,6 +225,8 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend"
     }
 }
+# How many exports (CSV, Excel, Ed-Fi) one person may download in a minute.
+TRELLIS_EXPORTS_PER_MINUTE = int(os.environ.get("TRELLIS_EXPORTS_PER_MINUTE", "60"))
 # A running import that has not reported progress for this long is shown as interrupted.
 TRELLIS_IMPORT_STALE_SECONDS = int(os.environ.get("TRELLIS_IMPORT_STALE_SECONDS", "300"))
 
