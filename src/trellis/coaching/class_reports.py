@@ -64,6 +64,7 @@ from trellis.core.audit import audit_record
 from trellis.core.models import District, Membership, User
 from trellis.core.problems import Problem
 from trellis.core.schoolyear import validate_school_year
+from trellis.core.uploads import ZIP_READ_ERRORS
 from trellis.org.models import Staff
 
 MAX_FILE_BYTES = 5 * 1_048_576
@@ -264,7 +265,7 @@ def _unzip(name: str, data: bytes) -> dict[str, tuple[str, bytes]]:
                 raise ReportFileError([_too_big(f"{name}/{path.name}", info.file_size)])
             found[path.name.lower()] = (path.name, archive.read(info))
         return found
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+    except ZIP_READ_ERRORS as error:
         raise ReportFileError(
             [Problem(name, None, None, "the zip could not be opened; export it again.")]
         ) from error

@@ -3,10 +3,29 @@ within the limit, not empty, and content that looks like what the extension says
 
 from __future__ import annotations
 
+import lzma
+import zipfile
+import zlib
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+
+# Everything reading a zip someone uploaded can raise: a damaged or truncated archive, a member
+# that is encrypted or compressed in a way Python does not read, corrupt deflate or LZMA data,
+# a name that is not the UTF-8 its flag claims, an offset pointing nowhere.
+ZIP_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    IndexError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def check_upload(

@@ -19,6 +19,7 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import AuditFilterForm, LoginForm
 from trellis.core.listing import export_response, paginate
 from trellis.core.models import AuditEvent, District
+from trellis.core.numbers import is_whole
 from trellis.core.tenancy import SESSION_KEY, require_district
 
 AUDIT_CRUMBS = [("Audit log", None)]
@@ -65,7 +66,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def district_switch(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("district", "")
     mine = policy.user_districts(request.user)  # type: ignore[arg-type]
-    district = mine.filter(pk=int(raw)).first() if raw.isdigit() else None
+    district = mine.filter(pk=int(raw)).first() if is_whole(raw) else None
     if district is None:
         raise Http404("No such district among yours.")
     request.session[SESSION_KEY] = district.pk

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from trellis.core.numbers import is_whole
 from trellis.core.problems import Problem
+from trellis.core.uploads import ZIP_READ_ERRORS
 from trellis.org.roster import OrgRow, RoleRow, UserRow
 
 # The limits of one roster: a zip (and what it unpacks to) and a single file.
@@ -210,7 +212,7 @@ def unpack(path: Path, name: str = "") -> tuple[dict[str, bytes], Problems]:
                     )
                     continue
                 files[inner.name] = archive.read(member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+    except ZIP_READ_ERRORS as error:
         problems.add(name, None, None, f"the zip could not be read ({error}).")
         return {}, problems
     if problems:
@@ -571,7 +573,7 @@ def _read_orgs(data: bytes, roster: Roster, types: dict[str, str], problems: Pro
                 f"{kind!r} is not an org type; use one of " + ", ".join(sorted(ORG_TYPES)) + ".",
             )
             continue
-        if kind == "school" and not values["identifier"].isdigit():
+        if kind == "school" and not is_whole(values["identifier"]):
             problems.add(
                 ORGS,
                 line,

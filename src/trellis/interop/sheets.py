@@ -22,6 +22,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from trellis.core.models import District, User
+from trellis.core.numbers import is_whole
 from trellis.interop.oneroster import MAX_REPORTED, Problems
 from trellis.org import services as org_services
 from trellis.org.models import (
@@ -291,7 +292,7 @@ def _date(value: str, column: str) -> dt.date | None:
 def _whole(value: str, column: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not is_whole(value):
         raise RowError({column: f"{value!r} is not a whole number of years."})
     return int(value)
 
@@ -313,7 +314,7 @@ class _Context:
     def school(self, value: str, column: str = "school_id") -> School | None:
         if not value:
             return None
-        if not value.isdigit() or int(value) not in self.schools:
+        if not is_whole(value) or int(value) not in self.schools:
             raise RowError(
                 {column: f"no school in {self.district.name} has the state id {value!r}."}
             )

@@ -18,6 +18,7 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, paginate
 from trellis.core.models import District
+from trellis.core.numbers import is_whole
 from trellis.core.tenancy import require_district
 from trellis.interop import selectors, services, sheets
 from trellis.interop.edfi.export import RESOURCES, iter_resource
@@ -127,7 +128,7 @@ def sheet_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 def _page(request: HttpRequest) -> int | None:
     value = request.GET.get("page", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if is_whole(value) else None
 
 
 def _run(request: HttpRequest, public_id: str) -> ImportRun:

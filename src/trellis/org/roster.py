@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from trellis.core.models import District
+from trellis.core.numbers import is_whole
 from trellis.org.models import (
     Employment,
     School,
@@ -234,7 +235,7 @@ class _Apply:
         place: dict[str, School | None] = dict(by_sourced)
         for row in rows:
             self.step()
-            foreign = row.identifier.isdigit() and int(row.identifier) != district.lea_id
+            foreign = is_whole(row.identifier) and int(row.identifier) != district.lea_id
             if row.type == "district" and foreign:
                 self.conflict(
                     "orgs.csv",

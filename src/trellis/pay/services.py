@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from trellis.core.audit import audit_record
 from trellis.core.models import District, User
+from trellis.core.numbers import is_whole
 from trellis.core.schoolyear import validate_school_year
 from trellis.core.writes import assign_fields, save_validated
 from trellis.org.models import Staff
@@ -115,6 +116,9 @@ def schedule_save(
     return schedule, warnings
 
 
+MAX_STEPS = 100  # no salary schedule has more steps than this
+
+
 def _rows(upload: UploadedFile) -> list[list[str]]:
     name = (upload.name or "").lower()
     if (upload.size or 0) > MAX_FILE_BYTES:
@@ -125,17 +129,26 @@ def _rows(upload: UploadedFile) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # openpyxl raises many kinds for a bad file
             raise ValidationError({"file": "This is not a readable Excel workbook."}) from exc
-        assert sheet is not None
-        return [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        if sheet is None:
+            raise ValidationError({"file": "The workbook has no sheet to read."})
+        try:
+            return [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        except Exception as exc:  # a damaged sheet fails only as its rows are read
+            raise ValidationError({"file": "This is not a readable Excel workbook."}) from exc
     if name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": "Save the CSV as UTF-8."}) from exc
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            return [
+                [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))
+            ]
+        except csv.Error as exc:  # a field past the csv module's limit, a stray quote…
+            raise ValidationError({"file": f"The CSV could not be read: {exc}."}) from exc
     raise ValidationError({"file": "Upload a .csv or .xlsx file."})
 
 
@@ -154,11 +167,16 @@ def parse_schedule_file(upload: UploadedFile) -> tuple[list[str], dict[tuple[int
     seen: set[int] = set()
     for line, row in enumerate(rows[1:], start=2):
         try:
+            if not is_whole(row[0], max_digits=3):
+                raise ValueError
             step = int(row[0])
-            if step < 1:
+            if not 1 <= step <= MAX_STEPS:
                 raise ValueError
         except (ValueError, IndexError):
-            errors.append(f"Line {line}, column 1: “{row[0] if row else ''}” is not a step number.")
+            errors.append(
+                f"Line {line}, column 1: “{(row[0] if row else '')[:40]}” is not a step number "
+                f"(1 to {MAX_STEPS})."
+            )
             continue
         if step in seen:
             errors.append(f"Line {line}, column 1: step {step} appears twice.")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from trellis.core import events
 from trellis.core.audit import audit_record, diff, snapshot
 from trellis.core.models import District, User
+from trellis.core.numbers import is_whole
 from trellis.core.writes import assign_fields, save_validated
 from trellis.org.models import Staff, StaffClassification
 from trellis.roles.catalog import STANDARD_ROLES
@@ -222,7 +223,7 @@ def _clean_traits(value: Any) -> dict[str, int]:
             errors.append(f"“{key}” is not a trait; use one of {', '.join(sorted(known))}.")
         elif importance in (None, 0, "0", ""):
             continue
-        elif not str(importance).isdigit() or int(importance) not in levels:
+        elif not is_whole(str(importance)) or int(importance) not in levels:
             errors.append(f"The importance of {key} must be 1 (helpful), 2 or 3 (essential).")
         else:
             cleaned[key] = int(importance)

@@ -21,6 +21,7 @@ from trellis.core.audit import audit_record
 from trellis.core.forms import add_service_errors
 from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
+from trellis.core.numbers import is_whole
 from trellis.core.schoolyear import school_year_of
 from trellis.core.tenancy import require_district
 from trellis.learning.forms_catalog import (
@@ -356,7 +357,7 @@ def _attendance_errors(error: ValidationError, rows: list[dict[str, Any]]) -> li
     found = []
     for key, messages_ in error.message_dict.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
+        if len(parts) == 3 and is_whole(parts[1]) and int(parts[1]) < len(rows):
             rows[int(parts[1])]["error"] = " ".join(messages_)
         found.extend(messages_)
     return found

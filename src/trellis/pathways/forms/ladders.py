@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from trellis.core.models import District
+from trellis.core.numbers import is_whole
 from trellis.core.schoolyear import school_year_choices, school_year_of
 from trellis.learning.models import CertificationProgram
 from trellis.org.models import StaffClassification
@@ -123,7 +124,7 @@ class BaseStepFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             where = key.split(".")
             if where[0] != "steps":
                 ladder_form.add_error(key if key in ladder_form.fields else None, messages)
-            elif len(where) == 3 and where[1].isdigit() and int(where[1]) < len(self.filled):
+            elif len(where) == 3 and is_whole(where[1]) and int(where[1]) < len(self.filled):
                 row = self.forms[self.filled[int(where[1])]]
                 row.add_error(where[2] if where[2] in row.fields else None, messages)
             else:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from trellis.core.models import District
+from trellis.core.numbers import is_whole
 from trellis.core.schoolyear import school_year_choices, school_year_of
 from trellis.learning.forms_plans import StaffIdsField, StaffMultipleField, active_staff
 from trellis.org.models import AcademicSubject, Staff
@@ -89,7 +90,7 @@ def parse_criteria(text: str) -> list[CriterionLine]:
             problem = "name the criterion before the first “|”."
         elif name.lower() in seen:
             problem = f"“{name}” is listed twice."
-        elif not weight.isdigit() or not 1 <= int(weight) <= 10:
+        elif not is_whole(weight) or not 1 <= int(weight) <= 10:
             problem = f"the weight of “{name}” is a whole number from 1 to 10."
         elif len(name) > 120 or len(description) > 300:
             problem = "keep a name under 120 characters and what it means under 300."

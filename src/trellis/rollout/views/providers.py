@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trellis.core import policy
 from trellis.core.listing import export_response, page_number, paginate
 from trellis.core.models import District, User
+from trellis.core.numbers import is_whole
 from trellis.core.tenancy import require_district
 from trellis.org.models import Staff
 from trellis.org.selectors import staff_of_user
@@ -243,7 +244,7 @@ def _sheet_member(
 ) -> Staff:
     """Whose sheet: the signed-in member's own; a manager may name another (``?member=``)."""
     wanted = request.GET.get("member", "")
-    if manager and wanted.isdigit():
+    if manager and is_whole(wanted):
         chosen = next((m for m in committee if m.pk == int(wanted)), None)
         if chosen is None:
             raise Http404("No such committee member.")
