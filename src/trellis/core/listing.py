@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -96,6 +97,8 @@ class ExportFormatConverter:
 def _cell(value: Any) -> Any:
     # Neutralise spreadsheet formulas (CSV injection) in exported text; openpyxl would
     # otherwise store a string that starts with "=" as a live formula.
+    if isinstance(value, dict | list | tuple):  # e.g. an audit event's changes: as JSON text
+        value = json.dumps(value, default=str, ensure_ascii=False)
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
         return "'" + value
     return "" if value is None else value
