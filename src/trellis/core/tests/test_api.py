@@ -152,3 +152,9 @@ def test_patch_changes_only_the_fields_sent(hana, staff_a):
     assert AuditEvent.objects.get(action="org.staff_updated").changes == {
         "years_prior_teaching": [None, 4]
     }
+
+
+def test_an_anonymous_write_is_asked_to_sign_in_not_refused_for_csrf(db):
+    response = Client().post("/api/v1/schools", {"name": "X"}, content_type="application/json")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
