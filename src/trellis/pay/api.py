@@ -40,7 +40,7 @@ class YearOut(Schema):
     total: Decimal
 
 
-class CliffOut(Schema):
+class PayCliffOut(Schema):
     source: str
     school_year: str
     amount: Decimal
@@ -48,7 +48,7 @@ class CliffOut(Schema):
 
 class ProjectionOut(Schema):
     years: list[YearOut]
-    cliffs: list[CliffOut]
+    cliffs: list[PayCliffOut]
 
 
 class KeepIn(Schema):

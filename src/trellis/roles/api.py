@@ -170,7 +170,7 @@ class PositionIn(StrictSchema):
     status: Literal["planned", "open"] = "planned"
 
 
-class TransitionIn(StrictSchema):
+class RoleTransitionIn(StrictSchema):
     to: PositionStatus
     note: str = Field(default="", max_length=500)
 
@@ -382,7 +382,7 @@ def position_create(request: HttpRequest, payload: PositionIn) -> Any:
 
 
 @router.post("/positions/{position_id}/transitions", response=PositionOut)
-def position_transition(request: HttpRequest, position_id: int, payload: TransitionIn) -> Any:
+def position_transition(request: HttpRequest, position_id: int, payload: RoleTransitionIn) -> Any:
     district = api_district(request, policy.ROLES_EDIT)
     position = selectors.position_get(district=district, pk=position_id)
     services.position_transition(

@@ -158,3 +158,22 @@ def test_an_anonymous_write_is_asked_to_sign_in_not_refused_for_csrf(db):
     response = Client().post("/api/v1/schools", {"name": "X"}, content_type="application/json")
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own():
+    """django-ninja names a schema in the OpenAPI document by its class name, so two classes of
+    one name would make one describe the other's operations."""
+    from ninja import Schema
+
+    import trellis.config.api  # noqa: F401 — every router, so every schema, is loaded
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules: dict[str, set[str]] = {}
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("trellis."):
+            modules.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: m for name, m in modules.items() if len(m) > 1} == {}

@@ -140,7 +140,7 @@ class StandingOut(Schema):
     recorded_at: dt.datetime
 
 
-class CandidateOut(Schema):
+class LadderCandidateOut(Schema):
     staff_id: int
     staff_unique_id: str
     name: str
@@ -150,8 +150,8 @@ class CandidateOut(Schema):
 
 class SuccessionOut(Schema):
     step: StepRef
-    ready_now: list[CandidateOut]
-    within_year: list[CandidateOut]
+    ready_now: list[LadderCandidateOut]
+    within_year: list[LadderCandidateOut]
     later: int
 
 

@@ -67,7 +67,7 @@ class RetainedOut(Schema):
     rate: float | None
 
 
-class RetentionOut(Schema):
+class PathwaysRetentionOut(Schema):
     role: str
     after: list[RetainedOut]
 
@@ -130,7 +130,7 @@ def turnover(request: HttpRequest, school_year: SchoolYear | None = None) -> Any
 
 @router.get(
     "/pathways/retention",
-    response=list[RetentionOut],
+    response=list[PathwaysRetentionOut],
     summary="Each personalized-learning role's retention after 1, 2 and 3 years",
 )
 def retention(request: HttpRequest) -> Any:

@@ -27,7 +27,7 @@ router = Router()
 # --- Schemas --------------------------------------------------------------------------------
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     recommendation: int
     key: str = Field(description="The study's question it copies; empty for the district's own.")
@@ -46,7 +46,7 @@ class RecommendationOut(Schema):
     applicable: int = Field(description="Questions that count: all but those that do not apply.")
     total: int
     percent: int
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
 
 class ChecklistOut(Schema):
@@ -58,7 +58,7 @@ class ChecklistOut(Schema):
     recommendations: list[RecommendationOut]
 
 
-class ItemPatch(StrictSchema):
+class ChecklistItemPatch(StrictSchema):
     status: ItemStatus | None = None
     owner_id: int | None = Field(None, description="Null to leave the question without an owner.")
     due_on: dt.date | None = None
@@ -123,10 +123,10 @@ def checklist_start(request: HttpRequest, initiative_id: int) -> Any:
 
 @router.patch(
     "/rollout/checklist/{item_id}",
-    response=ItemOut,
+    response=ChecklistItemOut,
     summary="Change a question's status, owner or due date (its owner, or a rollout manager)",
 )
-def item_update(request: HttpRequest, item_id: int, payload: ItemPatch) -> Any:
+def item_update(request: HttpRequest, item_id: int, payload: ChecklistItemPatch) -> Any:
     district = api_district(request)
     item = selectors.item_get(district=district, pk=item_id)
     data = payload.dict(exclude_unset=True)

@@ -57,7 +57,7 @@ class Pillar(Schema):
     description: str = Field("", max_length=500)
 
 
-class VersionOut(Schema):
+class InitiativeVersionOut(Schema):
     number: int
     status: VisionStatus
     statement: str
@@ -131,7 +131,7 @@ def initiative_update(request: HttpRequest, initiative_id: int, payload: Initiat
 
 @router.get(
     "/rollout/initiatives/{initiative_id}/vision",
-    response=list[VersionOut],
+    response=list[InitiativeVersionOut],
     summary="Versions of the vision, newest first (drafts for rollout managers only)",
 )
 def vision_list(request: HttpRequest, initiative_id: int) -> Any:
@@ -145,7 +145,7 @@ def vision_list(request: HttpRequest, initiative_id: int) -> Any:
 
 @router.post(
     "/rollout/initiatives/{initiative_id}/vision/draft",
-    response={201: VersionOut},
+    response={201: InitiativeVersionOut},
     summary="Write the draft (the open one, or the next version)",
 )
 def vision_draft(request: HttpRequest, initiative_id: int, payload: DraftIn) -> Any:
@@ -161,7 +161,9 @@ def vision_draft(request: HttpRequest, initiative_id: int, payload: DraftIn) -> 
     return Status(201, draft)
 
 
-@router.post("/rollout/initiatives/{initiative_id}/vision/{number}/publish", response=VersionOut)
+@router.post(
+    "/rollout/initiatives/{initiative_id}/vision/{number}/publish", response=InitiativeVersionOut
+)
 def vision_publish(request: HttpRequest, initiative_id: int, number: int) -> Any:
     district = api_district(request, policy.ROLLOUT_MANAGE)
     initiative = selectors.initiative_get(district=district, pk=initiative_id)

@@ -63,7 +63,7 @@ class CohortOut(Schema):
     capacity: int
 
 
-class CheckOut(Schema):
+class RolloutCheckOut(Schema):
     level: str
     text: str
 
@@ -75,11 +75,11 @@ class PlanPhaseOut(Schema):
     cohorts: list[CohortOut]
 
 
-class PlanOut(Schema):
+class RolloutPlanOut(Schema):
     teachers: int
     not_started: int
     phases: list[PlanPhaseOut]
-    checks: list[CheckOut]
+    checks: list[RolloutCheckOut]
 
 
 class CohortIn(StrictSchema):
@@ -89,7 +89,7 @@ class CohortIn(StrictSchema):
     notes: str = Field("", max_length=5_000)
 
 
-class MemberOut(Schema):
+class RolloutMemberOut(Schema):
     id: int
     staff_id: int
     staff_unique_id: str
@@ -117,7 +117,7 @@ class MembersIn(StrictSchema):
     joined_on: dt.date | None = Field(None, description="Default today.")
 
 
-class TransitionIn(StrictSchema):
+class RolloutTransitionIn(StrictSchema):
     to: MemberStatus
     on: dt.date | None = None
     reason: str = Field("", max_length=300)
@@ -189,7 +189,7 @@ def _cohort_out(row: selectors.CohortRow) -> dict[str, Any]:
             "coaches": row.coaches, "capacity": row.capacity}  # fmt: skip
 
 
-@router.get("/rollout/initiatives/{initiative_id}/plan", response=PlanOut,
+@router.get("/rollout/initiatives/{initiative_id}/plan", response=RolloutPlanOut,
             summary="Phases, cohorts and the plan's checks")  # fmt: skip
 def plan(request: HttpRequest, initiative_id: int) -> Any:
     initiative = initiative_get(district=api_district(request), pk=initiative_id)
@@ -242,7 +242,7 @@ def cohort_create(request: HttpRequest, initiative_id: int, payload: CohortIn) -
                         "capacity": coaches * phase.teachers_per_coach})  # fmt: skip
 
 
-@router.get("/rollout/cohorts/{cohort_id}/members", response=list[MemberOut])
+@router.get("/rollout/cohorts/{cohort_id}/members", response=list[RolloutMemberOut])
 @paginate(LimitOffsetPagination)
 def member_list(request: HttpRequest, cohort_id: int, status: MemberStatus | None = None) -> Any:
     cohort = selectors.cohort_get(district=api_district(request), pk=cohort_id)
@@ -251,7 +251,7 @@ def member_list(request: HttpRequest, cohort_id: int, status: MemberStatus | Non
 
 @router.post(
     "/rollout/cohorts/{cohort_id}/members",
-    response={201: list[MemberOut]},
+    response={201: list[RolloutMemberOut]},
     summary="Add teachers, all or none (a pilot that misses a school needs accept_left_out)",
 )
 def member_add(request: HttpRequest, cohort_id: int, payload: MembersIn) -> Any:
@@ -270,9 +270,9 @@ def member_add(request: HttpRequest, cohort_id: int, payload: MembersIn) -> Any:
     return Status(201, members)
 
 
-@router.post("/rollout/members/{member_id}/transitions", response=MemberOut,
+@router.post("/rollout/members/{member_id}/transitions", response=RolloutMemberOut,
              summary="Withdraw a teacher from their cohort, or take it back")  # fmt: skip
-def member_transition(request: HttpRequest, member_id: int, payload: TransitionIn) -> Any:
+def member_transition(request: HttpRequest, member_id: int, payload: RolloutTransitionIn) -> Any:
     district = api_district(request, policy.ROLLOUT_MANAGE)
     member = selectors.member_get(district=district, pk=member_id)
     return services.member_transition(member=member, to=payload.to, on=payload.on,

@@ -36,7 +36,7 @@ CELL = re.compile(r"^(score|purchase|cost)_[\d_]+$")
 # --- Schemas --------------------------------------------------------------------------------
 
 
-class ReviewOut(Schema):
+class ProviderReviewOut(Schema):
     id: int
     title: str
     content_area: str
@@ -48,7 +48,7 @@ class ReviewOut(Schema):
     revisit_on: dt.date | None
 
 
-class CriterionOut(Schema):
+class ProviderCriterionOut(Schema):
     id: int
     name: str
     description: str
@@ -67,7 +67,7 @@ class ProviderOut(Schema):
     feedback: str
 
 
-class MemberOut(Schema):
+class ProviderMemberOut(Schema):
     staff_id: int = Field(alias="member.pk")
     name: str = Field(alias="member.full_name")
     scored: int = Field(description="Cells of the open round's sheet this member has scored.")
@@ -106,9 +106,9 @@ class ReviewDetailOut(Schema):
     recommended_id: int | None
     recommendation: str
     revisit_on: dt.date | None
-    criteria: list[CriterionOut]
+    criteria: list[ProviderCriterionOut]
     providers: list[ProviderOut]
-    committee: list[MemberOut]
+    committee: list[ProviderMemberOut]
     rounds: list[RoundOut]
 
 
@@ -118,7 +118,7 @@ class CriterionIn(StrictSchema):
     description: str = Field("", max_length=300)
 
 
-class ReviewIn(StrictSchema):
+class ProviderReviewIn(StrictSchema):
     title: str = Field(max_length=200)
     school_year: str = Field(pattern=YEAR_PATTERN, examples=["2026-27"])
     content_area: str = Field("", description="An academic subject code, or empty for several.")
@@ -290,7 +290,7 @@ def _provider(review: ProviderReview, provider_id: int, field: str = "provider_i
 
 @router.get(
     "/rollout/initiatives/{initiative_id}/provider-reviews",
-    response=list[ReviewOut],
+    response=list[ProviderReviewOut],
     summary="The initiative's content provider reviews",
 )
 @paginate(LimitOffsetPagination)
@@ -304,7 +304,7 @@ def review_list(request: HttpRequest, initiative_id: int) -> Any:
     response={201: ReviewDetailOut},
     summary="Start a review with its committee and criteria (rollout managers)",
 )
-def review_create(request: HttpRequest, initiative_id: int, payload: ReviewIn) -> Any:
+def review_create(request: HttpRequest, initiative_id: int, payload: ProviderReviewIn) -> Any:
     district = api_district(request)
     initiative = initiative_get(district=district, pk=initiative_id)
     criteria: Sequence[tuple[str, int, str]] = services.DEFAULT_CRITERIA

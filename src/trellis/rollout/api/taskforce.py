@@ -30,15 +30,15 @@ router = Router()
 # --- Schemas --------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class TaskforcePersonOut(Schema):
     id: int
     name: str = Field(alias="full_name")
     staff_unique_id: str
 
 
-class MemberOut(Schema):
+class TaskforceMemberOut(Schema):
     id: int
-    staff: PersonOut
+    staff: TaskforcePersonOut
     seat: Seat
     school_id: int | None
     required: bool
@@ -57,7 +57,7 @@ class MemberIn(StrictSchema):
     joined_on: dt.date | None = Field(None, description="Today if left out.")
 
 
-class MeetingOut(Schema):
+class TaskforceMeetingOut(Schema):
     id: int
     starts_at: dt.datetime
     minutes: int
@@ -69,7 +69,7 @@ class MeetingOut(Schema):
     recorded: int = Field(description="Members whose attendance was recorded.")
 
 
-class MeetingIn(StrictSchema):
+class TaskforceMeetingIn(StrictSchema):
     starts_at: dt.datetime = Field(description="Without an offset, the district's local time.")
     minutes: int = Field(90, ge=15, le=480)
     location: str = Field("", max_length=200)
@@ -87,7 +87,7 @@ class RecordIn(StrictSchema):
 class ActionOut(Schema):
     id: int
     text: str
-    owner: PersonOut
+    owner: TaskforcePersonOut
     due_on: dt.date
     done_on: dt.date | None
     meeting_id: int | None
@@ -136,7 +136,7 @@ def _meeting_with_counts(meeting: Meeting) -> Meeting:
 
 @router.get(
     "/rollout/initiatives/{initiative_id}/taskforce/members",
-    response=list[MemberOut],
+    response=list[TaskforceMemberOut],
     summary="Taskforce members (current by default; current=false for former members)",
 )
 @paginate(LimitOffsetPagination)
@@ -146,7 +146,7 @@ def member_list(request: HttpRequest, initiative_id: int, current: bool = True) 
 
 @router.post(
     "/rollout/initiatives/{initiative_id}/taskforce/members",
-    response={201: MemberOut},
+    response={201: TaskforceMemberOut},
     summary="Add a member (rollout managers)",
 )
 def member_create(request: HttpRequest, initiative_id: int, payload: MemberIn) -> Any:
@@ -171,7 +171,7 @@ def member_create(request: HttpRequest, initiative_id: int, payload: MemberIn) -
 
 @router.get(
     "/rollout/initiatives/{initiative_id}/meetings",
-    response=list[MeetingOut],
+    response=list[TaskforceMeetingOut],
     summary="Taskforce meetings, newest first, with attendance counts",
 )
 @paginate(LimitOffsetPagination)
@@ -181,10 +181,10 @@ def meeting_list(request: HttpRequest, initiative_id: int) -> Any:
 
 @router.post(
     "/rollout/initiatives/{initiative_id}/meetings",
-    response={201: MeetingOut},
+    response={201: TaskforceMeetingOut},
     summary="Plan a meeting (rollout managers)",
 )
-def meeting_create(request: HttpRequest, initiative_id: int, payload: MeetingIn) -> Any:
+def meeting_create(request: HttpRequest, initiative_id: int, payload: TaskforceMeetingIn) -> Any:
     initiative = _initiative(request, initiative_id, policy.ROLLOUT_MANAGE)
     data = payload.dict()
     if timezone.is_naive(data["starts_at"]):
@@ -195,7 +195,7 @@ def meeting_create(request: HttpRequest, initiative_id: int, payload: MeetingIn)
 
 @router.post(
     "/rollout/meetings/{meeting_id}/record",
-    response=MeetingOut,
+    response=TaskforceMeetingOut,
     summary="Record a meeting as held: who came (at least one) and the notes (rollout managers)",
 )
 def meeting_record(request: HttpRequest, meeting_id: int, payload: RecordIn) -> Any:

@@ -45,7 +45,7 @@ class SectionOut(Schema):
     order: int
 
 
-class ItemOut(Schema):
+class InstrumentItemOut(Schema):
     id: int
     section_id: int | None
     order: int
@@ -74,7 +74,7 @@ class InstrumentOut(Schema):
 
 class InstrumentDetailOut(InstrumentOut):
     sections: list[SectionOut]
-    items: list[ItemOut]
+    items: list[InstrumentItemOut]
 
     @staticmethod
     def resolve_sections(obj: Any) -> list[Any]:
@@ -105,7 +105,7 @@ class ItemIn(StrictSchema):
     key: str = Field("", max_length=60, description="Ties the question across rounds (trends).")
 
 
-class ItemPatch(StrictSchema):
+class SurveyItemPatch(StrictSchema):
     text: str = Field(min_length=1, max_length=1_000)
     options: list[str] = Field(default_factory=list, max_length=50)
     required: bool = False
@@ -154,7 +154,7 @@ class AdministrationOut(Schema):
         return obj.audience_cohort_id  # type: ignore[no-any-return]
 
 
-class ActionOut(Schema):
+class SurveyActionOut(Schema):
     id: int
     status: RoundStatus
     emailed: int = Field(description="Invitations or reminders sent.")
@@ -257,7 +257,7 @@ def section_add(request: HttpRequest, instrument_id: int, payload: SectionIn) ->
                                             actor=api_user(request)))  # fmt: skip
 
 
-@router.post("/surveys/instruments/{instrument_id}/items", response={201: ItemOut})
+@router.post("/surveys/instruments/{instrument_id}/items", response={201: InstrumentItemOut})
 def item_add(request: HttpRequest, instrument_id: int, payload: ItemIn) -> Any:
     district = api_district(request, MANAGE)
     instrument = selectors.instrument_get(district=district, pk=instrument_id)
@@ -267,14 +267,14 @@ def item_add(request: HttpRequest, instrument_id: int, payload: ItemIn) -> Any:
                                          actor=api_user(request), **data))  # fmt: skip
 
 
-@router.patch("/surveys/items/{item_id}", response=ItemOut,
+@router.patch("/surveys/items/{item_id}", response=InstrumentItemOut,
               summary="Reword a question, only while nobody has answered it")  # fmt: skip
-def item_update(request: HttpRequest, item_id: int, payload: ItemPatch) -> Any:
+def item_update(request: HttpRequest, item_id: int, payload: SurveyItemPatch) -> Any:
     item = selectors.item_get(district=api_district(request, MANAGE), pk=item_id)
     return services.item_update(item=item, actor=api_user(request), **payload.model_dump())
 
 
-@router.post("/surveys/items/{item_id}/retire", response=ItemOut)
+@router.post("/surveys/items/{item_id}/retire", response=InstrumentItemOut)
 def item_retire(request: HttpRequest, item_id: int) -> Any:
     item = selectors.item_get(district=api_district(request, MANAGE), pk=item_id)
     return services.item_retire(item=item, actor=api_user(request))
@@ -363,7 +363,7 @@ def _acted(admin: Administration, emailed: int) -> dict[str, Any]:
 
 @router.post(
     "/surveys/administrations/{administration_id}/open",
-    response=ActionOut,
+    response=SurveyActionOut,
     summary="Open the round and email each person in its audience a private link",
 )
 def administration_open(request: HttpRequest, administration_id: int) -> Any:
@@ -373,7 +373,7 @@ def administration_open(request: HttpRequest, administration_id: int) -> Any:
     return _acted(admin, n)
 
 
-@router.post("/surveys/administrations/{administration_id}/remind", response=ActionOut,
+@router.post("/surveys/administrations/{administration_id}/remind", response=SurveyActionOut,
              summary="Remind those who have not answered (at most once a day each)")  # fmt: skip
 def administration_remind(request: HttpRequest, administration_id: int) -> Any:
     admin = _round(request, administration_id, MANAGE)
@@ -382,7 +382,7 @@ def administration_remind(request: HttpRequest, administration_id: int) -> Any:
     return _acted(admin, n)
 
 
-@router.post("/surveys/administrations/{administration_id}/close", response=ActionOut)
+@router.post("/surveys/administrations/{administration_id}/close", response=SurveyActionOut)
 def administration_close(request: HttpRequest, administration_id: int) -> Any:
     admin = _round(request, administration_id, MANAGE)
     services.administration_close(administration=admin, actor=api_user(request))
