@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from trellis.coaching.api import router as coaching_router
-from trellis.core.api import BearerAuth, SessionAuth, install_problem_handlers
+from trellis.core.api import BearerAuth, SessionAuth, TrellisAPI, install_problem_handlers
 from trellis.hiring.api import router as hiring_router
 from trellis.insights.api import router as insights_router
 from trellis.interop.api import router as interop_router
@@ -17,7 +15,7 @@ from trellis.roles.api import router as roles_router
 from trellis.rollout.api import router as rollout_router
 from trellis.surveys.api import router as surveys_router
 
-api = NinjaAPI(
+api = TrellisAPI(
     title="Trellis API",
     version="1",
     description=(

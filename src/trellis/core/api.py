@@ -97,6 +97,59 @@ def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "An error (RFC 9457). `errors` names each field at fault, e.g. "
+    "`body.scores.3.score`.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["type", "title", "status"],
+}
+ERRORS = {
+    "400": "The request could not be read (e.g. a body that is not JSON).",
+    "401": "Not signed in: send a bearer token or a session cookie.",
+    "403": "Signed in, but not allowed to do this here.",
+    "404": "No such record in your district (or not one you may see).",
+    "422": "A field is missing or wrong; `errors` says which.",
+}
+EXPORT_ERRORS = {"429": "Too many exports in a minute; wait and try again (Retry-After)."}
+
+
+class TrellisAPI(NinjaAPI):
+    """The API whose document lists, for every operation, the errors it answers with, each as
+    problem+json: clients (and schema checkers) can rely on every status it returns."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = PROBLEM_SCHEMA
+        body = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, item in schema.get("paths", {}).items():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                errors = dict(ERRORS)
+                if "/edfi/" in path:
+                    errors |= EXPORT_ERRORS
+                for status, description in errors.items():
+                    operation["responses"].setdefault(
+                        status, {"description": description, "content": body}
+                    )
+        return schema
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
     """Every error the API returns is RFC 9457 problem+json, with field paths where known."""
 

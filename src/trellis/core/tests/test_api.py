@@ -177,3 +177,15 @@ def test_every_schema_of_the_api_has_a_name_of_its_own():
         if schema.__module__.startswith("trellis."):
             modules.setdefault(schema.__name__, set()).add(schema.__module__)
     assert {name: m for name, m in modules.items() if len(m) > 1} == {}
+
+
+def test_the_document_lists_every_error_an_operation_answers_with(db):
+    doc = Client().get("/api/v1/openapi.json").json()
+    validate(doc)
+    assert doc["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status"]
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert {"400", "401", "403", "404", "422"} <= codes, (method, path)
+            assert "application/problem+json" in operation["responses"]["422"]["content"]
+    assert "429" in doc["paths"]["/api/v1/interop/edfi/{resource}"]["get"]["responses"]
