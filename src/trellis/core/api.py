@@ -45,10 +45,11 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        # No session cookie: not this scheme's request, so the API answers 401 (sign in), not
-        # 403 for a CSRF token nobody could have sent.
-        if not request.COOKIES.get(self.param_name):
-            return None
+        # No session cookie, or one of nobody signed in: not this scheme's request, so the API
+        # answers 401 (sign in), not 403 for a CSRF token there is no reason to send.
+        user = getattr(request, "user", None)
+        if not request.COOKIES.get(self.param_name) or not (user and user.is_authenticated):
+            return None  # a session of nobody signed in has nothing to protect either
         return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:

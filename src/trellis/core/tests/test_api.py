@@ -154,10 +154,19 @@ def test_patch_changes_only_the_fields_sent(hana, staff_a):
     }
 
 
-def test_an_anonymous_write_is_asked_to_sign_in_not_refused_for_csrf(db):
+def test_an_anonymous_write_is_asked_to_sign_in_not_refused_for_csrf(db, alice):
     response = Client().post("/api/v1/schools", {"name": "X"}, content_type="application/json")
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/problem+json")
+    # A session cookie of nobody signed in (a visit to the sign-in page) changes nothing.
+    stale = Client(enforce_csrf_checks=True)
+    stale.cookies["sessionid"] = "not-a-session"
+    assert stale.post("/api/v1/schools", {}, content_type="application/json").status_code == 401
+    # A signed-in session still needs its CSRF token for a write.
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(alice.user)
+    refused = signed_in.post("/api/v1/schools", {}, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.content.decode()
 
 
 def test_every_schema_of_the_api_has_a_name_of_its_own():
