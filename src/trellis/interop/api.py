@@ -74,9 +74,7 @@ def _run(request: HttpRequest, import_id: uuid.UUID) -> ImportRun:
         run = selectors.import_run(district, str(import_id))
     except ImportRun.DoesNotExist as error:
         raise Http404("No such import in this district.") from error
-    if selectors.is_stale(run):
-        services.mark_interrupted(run)
-    return run
+    return services.interrupted_if_stale(run)
 
 
 @router.post(

@@ -260,6 +260,16 @@ def _audit_changes(counts: dict[str, dict[str, int]]) -> dict[str, list[Any]]:
     }
 
 
+def interrupted_if_stale(run: ImportRun) -> ImportRun:
+    """A running import whose worker is gone is marked interrupted as it is read; the page and
+    the API read a run through here, so neither can show one "running" forever."""
+    from trellis.interop.selectors import is_stale  # selectors read this module's progress
+
+    if is_stale(run):
+        mark_interrupted(run)
+    return run
+
+
 def mark_interrupted(run: ImportRun) -> None:
     """Record that a run's worker died; its transaction never committed, so nothing of it is in
     the database."""

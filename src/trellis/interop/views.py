@@ -137,9 +137,7 @@ def _run(request: HttpRequest, public_id: str) -> ImportRun:
         run = selectors.import_run(district, public_id)
     except (ImportRun.DoesNotExist, ValidationError) as error:
         raise Http404("No such import in this district.") from error
-    if selectors.is_stale(run):
-        services.mark_interrupted(run)
-    return run
+    return services.interrupted_if_stale(run)
 
 
 @login_required
