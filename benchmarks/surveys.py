@@ -67,18 +67,21 @@ REPORT_SQL = (
     "SELECT id, name FROM rollout_cohort WHERE district_id = %s"
 )
 # The dashboard's survey tile: the latest round's agreement questions, their answers counted per
-# value, and how many answered (the whole round only, so no cells to suppress).
+# value and per group, school and cohort (whether a total is hidden follows from its one-value
+# cells), and how many answered, counted the same way (the whole round only, no lattice).
 HEADLINE_SQL = (
     "SELECT i.id, i.text, i.points FROM surveys_item i LEFT JOIN surveys_section s"
     " ON s.id = i.section_id WHERE i.district_id = %s AND i.instrument_id = %s"
     " AND i.retired_at IS NULL AND i.kind = 'likert'"
     ' ORDER BY s."order", i."order", i.id;'
-    "SELECT a.item_id, a.value, COUNT(*) FROM surveys_answer a"
-    " JOIN surveys_response r ON r.id = a.response_id"
+    'SELECT a.item_id, a.value, r."group", r.school_id, r.cohort_id, COUNT(*)'
+    " FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id"
     " WHERE a.district_id = %s AND r.administration_id = %s AND a.item_id IN ("
     "  SELECT id FROM surveys_item WHERE district_id = %s AND instrument_id = %s"
-    "  AND retired_at IS NULL AND kind = 'likert') GROUP BY a.item_id, a.value;"
-    "SELECT COUNT(*) FROM surveys_response WHERE district_id = %s AND administration_id = %s"
+    "  AND retired_at IS NULL AND kind = 'likert')"
+    ' GROUP BY a.item_id, a.value, r."group", r.school_id, r.cohort_id;'
+    'SELECT "group", school_id, cohort_id, COUNT(*) FROM surveys_response'
+    ' WHERE district_id = %s AND administration_id = %s GROUP BY "group", school_id, cohort_id'
 )
 # The dashboard's tiles besides the overview, the rollout, pay, coaching and retention, whose
 # reads the other workloads' limits already spell out.

@@ -12,20 +12,30 @@ cell split by one more attribute) the rules are applied until nothing changes:
 - a visible parent's hidden children must be none, or at least two, together holding at least
   ``minimum`` people, else the smallest visible child is hidden too;
 - a hidden parent must not have every child visible (their sum would be the parent), else the
-  smallest child is hidden.
+  smallest child is hidden;
+- a visible parent's hidden children must not hold one person each either (a hidden row is
+  shown, so it holds someone: n people in n hidden rows are one each).
 
-Hiding only ever grows, so this ends. The guarantee: in any partition, no hidden cell, and no
-union of hidden cells smaller than ``minimum``, equals a visible total minus visible cells.
+Those rules stop one subtraction. A reader who has read every slicing can combine them: with
+cohorts, schools and groups crossed, a school whose people are all in one cohort has a total
+that is also its cohort cell, and so on. After the rules, ``recovery.exposed`` works out
+everything the visible cells together give away (a hidden cell, a finest cell under the
+minimum, a small union of a partition's hidden parts) and names cells to hide beside it; the
+rules run again, and so on until nothing can be worked out. Hiding only ever grows, so this
+ends.
 
-Plain data in, plain data out; the module imports nothing of Trellis.
+Plain data in, plain data out; the module imports nothing of Trellis but ``recovery``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+
+from trellis.surveys import recovery
 
 Key = frozenset[tuple[str, str]]  # {(attribute, value)}: the cell
 TOTAL: Key = frozenset()
@@ -70,6 +80,8 @@ def cells_of_counted(
             counts[frozenset([one])] += n
         for pair in combinations(values, 2):
             counts[frozenset(pair)] += n
+        if len(values) > 2:
+            counts[frozenset(values)] += n  # the finest cell: audited, never shown
     return counts
 
 
@@ -93,11 +105,62 @@ def _partitions(
 
 
 def suppress(counts: Mapping[Key, int], dimensions: Sequence[str], minimum: int) -> Suppressed:
-    """Which cells to hide so that no small group is shown or can be worked out."""
+    """Which cells to hide so that no small group is shown or can be worked out. The same
+    counts give the same answer, so it is remembered: a report's questions answered by the
+    same people, and the next slicing of the same round, are not worked out again."""
     if minimum < 1:
         raise ValueError("The minimum group size must be at least 1.")
+    return _suppress(frozenset(counts.items()), tuple(dimensions), minimum)
+
+
+@functools.lru_cache(maxsize=256)
+def _suppress(
+    items: frozenset[tuple[Key, int]], dimensions: tuple[str, ...], minimum: int
+) -> Suppressed:
+    counts, finest = _split(dict(items), dimensions)
     hidden = {key for key, n in counts.items() if 0 < n < minimum}
     partitions = _partitions(counts, dimensions)
+    while True:
+        _complement(counts, partitions, hidden, minimum)
+        more = recovery.exposed(counts, finest, partitions, hidden, minimum, dimensions)
+        if not more:
+            return Suppressed(dict(counts), frozenset(hidden), minimum)
+        hidden |= more
+
+
+def total_hidden(counts: Mapping[Key, int], dimensions: Sequence[str], minimum: int) -> bool:
+    """Whether ``suppress`` hides everyone's total, from the total and the one-value cells
+    alone: when it is under the minimum, or when everyone differs in one attribute (one person
+    per school, say), so the rows of that breakdown, each shown hidden, would hold one each.
+    The dashboard's headline reads only this much (``test_suppression`` holds the two to
+    agreeing)."""
+    total = counts.get(TOTAL, 0)
+    if total < minimum:
+        return True
+    return minimum > 1 and any(
+        sum(1 for key, n in counts.items() if len(key) == 1 and next(iter(key))[0] == d and n)
+        == total
+        for d in dimensions
+    )
+
+
+def _split(
+    counts: Mapping[Key, int], dimensions: Sequence[str]
+) -> tuple[dict[Key, int], dict[Key, int]]:
+    """The cells reports can show (one or two values), and the finest cells (a value of every
+    attribute) when there are more than two attributes: never shown, only audited."""
+    shown = {key: n for key, n in counts.items() if len(key) <= 2}
+    finest = {key: n for key, n in counts.items() if len(key) > 2 and len(key) == len(dimensions)}
+    return shown, finest
+
+
+def _complement(
+    counts: Mapping[Key, int],
+    partitions: Sequence[tuple[Key, list[Key]]],
+    hidden: set[Key],
+    minimum: int,
+) -> None:
+    """The partition rules, applied until nothing changes (hiding only grows, so this ends)."""
     changed = True
     while changed:
         changed = False
@@ -109,20 +172,23 @@ def suppress(counts: Mapping[Key, int], dimensions: Sequence[str], minimum: int)
             if parent_hidden:
                 leaks = bool(shown) and not shut
             else:
-                leaks = bool(shut) and (len(shut) == 1 or sum(counts[k] for k in shut) < minimum)
+                held = sum(counts[k] for k in shut)
+                # One hidden part; hidden parts under the minimum together; or hidden parts
+                # holding one person each (a hidden row is shown, so it holds someone).
+                leaks = bool(shut) and (len(shut) == 1 or held < minimum or held == len(shut))
             if leaks and shown:
                 hidden.add(min(shown, key=lambda k: (counts[k], sorted(k))))
                 changed = True
             elif leaks and not parent_hidden:
                 hidden.add(parent)  # nothing left to hide beside it: hide the total
                 changed = True
-    return Suppressed(dict(counts), frozenset(hidden), minimum)
 
 
 def leaks(result: Suppressed, dimensions: Sequence[str]) -> list[str]:
     """Every broken rule, in words: for tests, which must find none."""
     problems = []
-    counts, minimum = result.counts, result.minimum
+    counts, _ = _split(result.counts, dimensions)
+    minimum = result.minimum
     for key in counts:
         if result.visible(key) and counts[key] < minimum:
             problems.append(f"{sorted(key)} shows {counts[key]} people")

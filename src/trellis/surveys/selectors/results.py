@@ -8,7 +8,7 @@ administrators included. Nothing is shown while a survey is open.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,14 @@ from trellis.surveys.models import (
     Response,
     Status,
 )
-from trellis.surveys.suppression import TOTAL, Key, Suppressed, cells_of_counted, suppress
+from trellis.surveys.suppression import (
+    TOTAL,
+    Key,
+    Suppressed,
+    cells_of_counted,
+    suppress,
+    total_hidden,
+)
 
 DIMENSIONS = ("group", "school", "cohort")
 DIMENSION_LABELS = {"group": "Respondent group", "school": "School", "cohort": "Cohort"}
@@ -247,9 +254,9 @@ def _cell(item: Item, answers: Sequence[Mapping[str, Any]], shown: Suppressed, k
 
 def headline(*, administration: Administration) -> tuple[int | None, list[tuple[Item, Cell]]]:
     """The whole round only: how many answered and each agreement question's total cell, as
-    ``results`` gives them, from two grouped reads. Suppression hides a total exactly when it
-    holds fewer than the minimum (``test_suppression`` holds it to that), so no lattice is
-    needed here."""
+    ``results`` gives them, from two grouped reads. Whether suppression hides a total follows
+    from the total and its one-value cells (``total_hidden``; ``test_suppression`` holds it to
+    ``suppress``), so no lattice is needed here."""
     _require_closed(administration)
     minimum = administration.min_group
     asked = administration.instrument.items.filter(retired_at__isnull=True, kind=ItemKind.LIKERT)
@@ -257,20 +264,41 @@ def headline(*, administration: Administration) -> tuple[int | None, list[tuple[
     counted: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (Answer.objects.filter(district_id=administration.district_id,
                                   response__administration=administration, item__in=items)
-            .values_list("item_id", "value").annotate(n=Count("pk")).order_by())  # fmt: skip
-    for item_id, value, n in rows:
-        counted[item_id].append({"value": value, "choices": None, "n": n})
+            .values_list("item_id", "value", "response__group", "response__school_id",
+                         "response__cohort_id")
+            .annotate(n=Count("pk")).order_by())  # fmt: skip
+    for item_id, value, group, school, cohort, n in rows:
+        counted[item_id].append({"value": value, "choices": None, "group": group,
+                                 "school": school, "cohort": cohort, "n": n})  # fmt: skip
     cells = []
     for item in items:
         answers = counted.get(item.pk, [])
-        n = sum(a["n"] for a in answers)
-        if n < minimum:
+        if _total_hidden(answers, minimum):
             cells.append((item, Cell("All", None)))
             continue
         agree, counts = _stats(item, answers)
-        cells.append((item, Cell("All", n, agree, counts)))
-    people = Response.objects.filter(administration=administration).count()
-    return (people if people >= minimum else None), cells
+        cells.append((item, Cell("All", sum(a["n"] for a in answers), agree, counts)))
+    people = [
+        {"group": g, "school": s, "cohort": c, "n": n}
+        for g, s, c, n in Response.objects.filter(administration=administration)
+        .values_list("group", "school_id", "cohort_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    total = sum(p["n"] for p in people)
+    return (None if _total_hidden(people, minimum) else total), cells
+
+
+def _total_hidden(counted: Iterable[Mapping[str, Any]], minimum: int) -> bool:
+    """``total_hidden`` for rows counted by group, school and cohort (and maybe more)."""
+    return total_hidden(
+        cells_of_counted(
+            (({d: None if r[d] is None else str(r[d]) for d in DIMENSIONS}, r["n"])
+             for r in counted),
+            DIMENSIONS,
+        ),
+        DIMENSIONS, minimum,
+    )  # fmt: skip
 
 
 # --- Trends and participation ---------------------------------------------------------------
@@ -294,15 +322,19 @@ def trend(*, administration: Administration, item: Item) -> list[TrendPoint]:
     ).distinct().order_by("opens_on", "pk")  # fmt: skip
     points = []
     for round_ in rounds:
-        counted = list(Answer.objects.filter(
-            district_id=administration.district_id, response__administration=round_,
-            item__key=item.key, value__isnull=False,
-        ).values_list("value", "item__points").annotate(n=Count("pk")).order_by())  # fmt: skip
-        n = sum(k for _, _, k in counted)
-        if n < round_.min_group:
+        counted = [
+            {"value": v, "points": p, "group": g, "school": s, "cohort": c, "n": n}
+            for v, p, g, s, c, n in Answer.objects.filter(
+                district_id=administration.district_id, response__administration=round_,
+                item__key=item.key, value__isnull=False,
+            ).values_list("value", "item__points", "response__group", "response__school_id",
+                          "response__cohort_id").annotate(n=Count("pk")).order_by()
+        ]  # fmt: skip
+        if _total_hidden(counted, round_.min_group):
             points.append(TrendPoint(round_, None, None))
             continue
-        agree = sum(k for v, p, k in counted if v >= _agree_from(p)) / n
+        n = sum(a["n"] for a in counted)
+        agree = sum(a["n"] for a in counted if a["value"] >= _agree_from(a["points"])) / n
         points.append(TrendPoint(round_, n, agree))
     return points
 

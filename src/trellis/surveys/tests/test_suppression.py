@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trellis.surveys.suppression import TOTAL, cell, cells_of, leaks, suppress
+from trellis.surveys.suppression import TOTAL, cell, cells_of, leaks, suppress, total_hidden
 
 DIMENSIONS = ("group", "school", "cohort")
 
@@ -29,10 +29,25 @@ def test_no_cell_is_small_and_no_hidden_group_comes_back_by_subtraction(rows, mi
 
 @settings(max_examples=500, deadline=None)
 @given(records, st.integers(min_value=3, max_value=10))
-def test_the_total_is_hidden_exactly_when_it_is_small(rows, minimum):
+def test_the_total_is_hidden_exactly_when_the_headline_says(rows, minimum):
     # The dashboard's headline reads the whole round's totals without the lattice on this.
-    result = suppress(cells_of(rows, DIMENSIONS), DIMENSIONS, minimum)
-    assert (result.n(TOTAL) is None) == (len(rows) < minimum)
+    counts = cells_of(rows, DIMENSIONS)
+    result = suppress(counts, DIMENSIONS, minimum)
+    assert (result.n(TOTAL) is None) == total_hidden(counts, DIMENSIONS, minimum)
+    if len(rows) < minimum:
+        assert result.n(TOTAL) is None
+
+
+def test_one_person_per_school_hides_the_total_they_would_give_away():
+    # given five principals of five schools, and a minimum of five
+    rows = [{"school": s, "group": "building", "cohort": None} for s in "abcde"]
+    result = suppress(cells_of(rows, DIMENSIONS), DIMENSIONS, 5)
+    # then each school's row is hidden, so a total of five would say each holds one
+    assert result.n(TOTAL) is None
+    assert total_hidden(cells_of(rows, DIMENSIONS), DIMENSIONS, 5)
+    # with one more from school a, no row can be told apart
+    more = suppress(cells_of([*rows, rows[0]], DIMENSIONS), DIMENSIONS, 5)
+    assert more.n(TOTAL) == 6
 
 
 def test_one_small_school_hides_the_next_smallest_too():
