@@ -44,7 +44,7 @@ $(TRUST_STAMP): $(STAMP)
 	@touch $(TRUST_STAMP)
 
 trust: $(TRUST_STAMP)
-	$(BIN)/python -m trust
+	$(BIN)/python -m trust $(TRUST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

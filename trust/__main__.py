@@ -48,16 +48,20 @@ def main() -> int:
             entry = json.loads(line)
             measured[entry["key"]] = entry  # the last measurement of a figure counts
     print("\nTrust scorecard")
-    missing, missed = [], []
+    missing, missed, blocked = [], [], []
     for spec in FIGURES:
         entry = measured.get(spec.key)
         if entry is None:
             state, summary = "NOT MEASURED", "no test yet"
             missing.append(spec.title)
         else:
-            state = "ok" if entry["ok"] else "MISSED"
-            summary = str(entry["summary"])
-            if not entry["ok"]:
+            numbers = entry.get("numbers") or {}
+            reason = numbers.get("blocked") if isinstance(numbers, dict) else None
+            state = "ok" if entry["ok"] else "BLOCKED" if reason else "MISSED"
+            summary = str(entry["summary"]) + (f" — blocked: {reason}" if reason else "")
+            if reason and not entry["ok"]:
+                blocked.append(spec.title)
+            elif not entry["ok"]:
                 missed.append(spec.title)
         print(f"{spec.number:>2}. {spec.title:<26} {state:<12} {summary}  [bar: {spec.bar}]")
     (path.parent / "latest.json").write_text(
@@ -68,6 +72,7 @@ def main() -> int:
                 "figures": measured,
                 "missing": missing,
                 "missed": missed,
+                "blocked": blocked,
             },
             indent=2,
             default=str,
@@ -75,9 +80,17 @@ def main() -> int:
     )
     print(
         f"\n{len(FIGURES) - len(missing)} of {len(FIGURES)} figures measured, "
-        f"{len(missed)} missed their bar; the tests exited {tests.returncode}."
+        f"{len(missed)} missed their bar, {len(blocked)} blocked by something outside Trellis; "
+        f"the tests exited {tests.returncode}."
     )
-    return 0 if not missing and not missed and tests.returncode == 0 else 1
+    # A blocked figure's test asserts what it could measure and passes; the figure is still not
+    # at its bar, so it fails the scorecard unless the caller allows blocked figures (CI does,
+    # and prints them).
+    allow = "--allow-blocked" in sys.argv[1:]
+    if blocked:
+        print(f"Blocked{' (allowed: --allow-blocked)' if allow else ''}: {', '.join(blocked)}.")
+    at_bar = not missing and not missed and (allow or not blocked)
+    return 0 if at_bar and tests.returncode == 0 else 1
 
 
 def _commit() -> str:
