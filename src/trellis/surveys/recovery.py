@@ -81,6 +81,13 @@ class _System:
             }
         total = max(counts.values(), default=0)
         usable = [c for c in candidates if c and c not in taken and counts[c] < total]
+        if not usable:  # none of those may go: any visible cell sharing a finest cell with it
+            inside = set(cells)
+            usable = [
+                key
+                for key, held in self.support.items()
+                if key and key not in taken and counts[key] < total and inside & set(held)
+            ]
         return min(usable, key=lambda c: (counts[c], sorted(c)), default=None)
 
 
