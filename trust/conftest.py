@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from trellis.signin.testing import force_login_passes_two_factor  # noqa: F401 — see its module
 from trust import FIGURES
 
 KEYS = {spec.key for spec in FIGURES}

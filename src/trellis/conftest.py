@@ -30,6 +30,7 @@ from trellis.factories import (
     UserFactory,
 )
 from trellis.org.models import School, Staff
+from trellis.signin.testing import force_login_passes_two_factor  # noqa: F401 — see its module
 
 PASSWORD = "correct horse battery"
 

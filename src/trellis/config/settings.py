@@ -108,6 +108,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session timeouts; a switched-off account's session ends.
+    "trellis.signin.middleware.SessionTimeoutMiddleware",
+    # A person whose role needs two-factor sign-in reaches nothing else until they type a code.
+    "trellis.signin.middleware.TwoFactorMiddleware",
     # Every export: at most TRELLIS_EXPORTS_PER_MINUTE a person, and an access event each.
     "trellis.core.exports.ExportGuardMiddleware",
 ]
@@ -184,6 +188,15 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+TRELLIS_SESSION_IDLE_SECONDS = int(os.environ.get("TRELLIS_SESSION_IDLE_SECONDS", str(30 * 60)))
+TRELLIS_SESSION_ABSOLUTE_SECONDS = int(
+    os.environ.get("TRELLIS_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))
+)
+# District admins, HR and everyone who can export sign in with a code from an authenticator app
+# (TOTP) as well as their password or district sign-in. Turn off only for a local demo.
+TRELLIS_TWO_FACTOR = _env_bool("TRELLIS_TWO_FACTOR", default=True)
 
 # Lockout: failures counted per (username, address) pair, and per address across usernames.
 TRELLIS_LOCKOUT_WINDOW_SECONDS = 15 * 60

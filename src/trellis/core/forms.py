@@ -4,13 +4,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from trellis.core import lockout
+from trellis.core import lockout, policy
 from trellis.core.models import User
 
 LOCKED_MESSAGE = (
@@ -32,7 +33,11 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             lockout.failure_record(username=username, address=address)
             raise
-        lockout.success_record(username=username, address=address)
+        user = self.get_user()
+        if not (settings.TRELLIS_TWO_FACTOR and policy.requires_two_factor(user)):
+            # With a second factor still to come, failures stay counted until the code is
+            # right: otherwise each correct password would buy another round of code guesses.
+            lockout.success_record(username=username, address=address)
         return cleaned
 
 

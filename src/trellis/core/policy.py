@@ -89,8 +89,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Who must sign in with a second factor: district admins, HR, and every role that can export.
+TWO_FACTOR_ROLES = frozenset(
+    {Role.DISTRICT_ADMIN, Role.HR}
+    | {role for role, granted in ROLE_PERMISSIONS.items() if EXPORT in granted}
+)
+
+
+def requires_two_factor(user: User) -> bool:
+    """Does ``user`` hold, in any district, a role that must sign in with a second factor?"""
+    if not user.is_authenticated:
+        return False
+    return any(roles & TWO_FACTOR_ROLES for roles in _roles_by_district(user).values())
+
+
 def district_roles(user: User, district_id: int) -> frozenset[str]:
     """The roles ``user`` holds in one district, cached on the user object for the request."""
+    return _roles_by_district(user).get(district_id, frozenset())
+
+
+def _roles_by_district(user: User) -> dict[int, frozenset[str]]:
     cache: dict[int, frozenset[str]] | None = getattr(user, "_trellis_roles", None)
     if cache is None:
         cache = {}
@@ -100,7 +118,7 @@ def district_roles(user: User, district_id: int) -> frozenset[str]:
             assert did is not None
             cache[did] = cache.get(did, frozenset()) | {role}
         user._trellis_roles = cache  # type: ignore[attr-defined]
-    return cache.get(district_id, frozenset())
+    return cache
 
 
 def permissions(user: User, district: District | int | None) -> frozenset[str]:

@@ -21,6 +21,7 @@ from trellis.core.listing import export_response, paginate
 from trellis.core.models import AuditEvent, District
 from trellis.core.numbers import is_whole
 from trellis.core.tenancy import SESSION_KEY, require_district
+from trellis.signin.middleware import session_start
 
 AUDIT_CRUMBS = [("Audit log", None)]
 
@@ -29,6 +30,11 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        session_start(self.request)  # the session clocks start; a second factor may follow
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
+from trellis.core import policy
 from trellis.core.models import Consortium, District, Locale, Membership, Role, User
 from trellis.demo.class_reports import class_reports_load
 from trellis.demo.coach_assignment import coach_assignment_load
@@ -36,8 +38,13 @@ from trellis.insights.services import grantees_load
 from trellis.org.models import AcademicSubject, Grade, School, SchoolCategory, Staff
 from trellis.org.models import StaffClassification as SC
 from trellis.roles.models import Position
+from trellis.signin.models import TwoFactorDevice
 
 PASSWORD = "trellis-demo"  # noqa: S105 — printed for the demo accounts, never used in production
+# The authenticator-app key of every demo account whose role needs two-factor sign-in: printed
+# with the accounts, so an evaluator adds it to any authenticator app once and signs in as any
+# of them. As public as the demo password; a real account gets its own key at first sign-in.
+DEMO_TOTP_SECRET = "TRELLISDEMOTOTPKEYFORAPPS2345672"  # noqa: S105  # nosec B105
 SEED = 20261122
 
 
@@ -176,6 +183,7 @@ def demo_load() -> DemoSummary:
         _load_district(district, plan, PeopleSource(SEED + index), summary)
     for persona in PERSONAS:
         summary.created["accounts"] += _load_persona(persona, consortium)
+    _two_factor_load()
     summary.created["positions"] = 0
     for plan in DISTRICTS:
         district = District.objects.get(slug=plan.slug)
@@ -271,6 +279,20 @@ def _load_district(
             add(school, SC.TEACHER, school_plan.subjects[i % len(school_plan.subjects)])
     Staff.objects.bulk_create(new_staff, batch_size=500)
     summary.created["staff"] += len(new_staff)
+
+
+def two_factor_personas() -> list[str]:
+    """The demo accounts that sign in with a code as well as the password."""
+    users = User.objects.filter(username__in=[p.username for p in PERSONAS])
+    return [u.username for u in users if policy.requires_two_factor(u)]
+
+
+def _two_factor_load() -> None:
+    for username in two_factor_personas():
+        TwoFactorDevice.objects.get_or_create(
+            user=User.objects.get(username=username),
+            defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now()},
+        )
 
 
 def _load_persona(persona: Persona, consortium: Consortium) -> int:

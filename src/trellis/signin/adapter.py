@@ -20,6 +20,7 @@ from django.shortcuts import render
 from trellis.core.models import User
 from trellis.core.tenancy import SESSION_KEY
 from trellis.signin import selectors, services
+from trellis.signin.middleware import session_start
 from trellis.signin.models import ProviderKind, SignInProvider
 from trellis.signin.selectors import Identity, SignInRefused
 from trellis.signin.services import SAML_ATTRIBUTES
@@ -102,6 +103,7 @@ class DistrictAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().post_login(request, user, **kwargs)
+        session_start(request)  # the session clocks start; a second factor may follow
         sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
         if sociallogin is not None:
             provider = selectors.provider_for_allauth_id(sociallogin.account.provider)

@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 
+from trellis.core import lockout
+from trellis.core.forms import LOCKED_MESSAGE
+from trellis.core.models import User
 from trellis.signin.models import ProviderKind, SignInProvider
 
 OIDC_HELP = "OpenID Connect kinds (Google, Microsoft, Clever, ClassLink, other)."
@@ -75,3 +78,39 @@ class ProviderForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "kind"}
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app (or, to sign in, a recovery code).
+
+    Wrong codes count into the sign-in lockout for this (username, address) pair, like wrong
+    passwords; the check itself (and the replay guard) is the service's.
+    """
+
+    code = forms.CharField(
+        max_length=20,
+        label="Code",
+        help_text="The six digits your authenticator app shows for Trellis.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, user: User, address: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.address = address
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        username = self.user.get_username()
+        if lockout.is_locked(username=username, address=self.address):
+            raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+        return cleaned
+
+    def failed(self, message: str) -> None:
+        lockout.failure_record(username=self.user.get_username(), address=self.address)
+        self.add_error("code", message)
+
+    def passed(self) -> None:
+        lockout.success_record(username=self.user.get_username(), address=self.address)

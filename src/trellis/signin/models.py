@@ -9,7 +9,7 @@ from __future__ import annotations
 from allauth.socialaccount.models import SocialApp
 from django.db import models
 
-from trellis.core.models import District
+from trellis.core.models import District, User
 
 
 class ProviderKind(models.TextChoices):
@@ -71,3 +71,46 @@ class SignInProvider(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.kind in SHARED_KINDS
+
+
+class TwoFactorDevice(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238): the shared secret and the last code used.
+
+    A person, not a district: one account signs in for every district it belongs to, so this row
+    belongs to the user. ``confirmed_at`` is empty until the person has typed a first code, and
+    an unconfirmed device never lets anyone in.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64, help_text="Base32 TOTP secret.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The 30-second step of the last code accepted: a code is good once, never replayed.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"authenticator app of {self.user}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for a lost phone, shown once at enrolment and kept only as a hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from trellis.core.models import District
+from trellis.core.models import District, User
 from trellis.org.models import Staff
-from trellis.signin.models import SignInProvider
+from trellis.signin.models import SignInProvider, TwoFactorDevice
 
 
 class SignInRefused(Exception):
@@ -119,3 +119,8 @@ def staff_for_identity(*, provider: SignInProvider, identity: Identity) -> Staff
             reason="staff_not_current",
         )
     return staff
+
+
+def two_factor_confirmed(*, user: User) -> bool:
+    """Has ``user`` finished setting up an authenticator app?"""
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()

@@ -3,6 +3,7 @@ signed-in identity and a staff record. Each validates, saves and audits in one t
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -15,17 +16,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from trellis.core.audit import audit_record
 from trellis.core.models import District, Membership, Role, User
 from trellis.org.models import Staff, StaffClassification
 from trellis.org.services import staff_user_link
-from trellis.signin.models import DEFAULT_SERVER_URLS, ProviderKind, SignInProvider
+from trellis.signin import totp
+from trellis.signin.models import (
+    DEFAULT_SERVER_URLS,
+    ProviderKind,
+    RecoveryCode,
+    SignInProvider,
+    TwoFactorDevice,
+)
 from trellis.signin.selectors import Identity, SignInRefused, staff_for_identity
 
 PROVIDER_FIELDS = ("label", "client_id", "secret", "server_url", "metadata_url", "metadata_xml")
 METADATA_TIMEOUT_SECONDS = 10
+WRONG_CODE = "That code is not right. Type the six digits your app shows now."
 
 # What a SAML identity provider's attributes are called, most common names first. The uid is
 # the stable subject id when the provider sends one, else the NameID.
@@ -364,3 +374,91 @@ def signin_refusal_record(*, provider: SignInProvider, identity: Identity, reaso
         actor=None, action="signin.refused", target=provider,
         changes={"identity": [None, str(identity)[:150]], "reason": [None, reason]},
     )  # fmt: skip
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------
+
+
+def _two_factor_audit(*, user: User, actor: User | None, action: str, target: Any) -> None:
+    """One event in each district the person belongs to, so each district's admins see it."""
+    districts: list[District | None] = list(
+        District.objects.filter(memberships__user=user).distinct()
+    )
+    for district in districts or [None]:
+        audit_record(actor=actor, action=action, target=target, district=district)
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user: User) -> TwoFactorDevice:
+    """The unconfirmed device (and secret) a person sets up their app with; the same one on
+    every visit until they confirm it, so a reloaded page shows the same QR code."""
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+    if device is not None and device.is_confirmed:
+        raise ValidationError("Two-factor sign-in is already set up for this account.")
+    if device is not None:
+        return device
+    device = TwoFactorDevice.objects.create(user=user, secret=totp.new_secret())
+    _two_factor_audit(user=user, actor=user, action="signin.two_factor_started", target=device)
+    return device
+
+
+@transaction.atomic
+def two_factor_enrolment_confirm(
+    *, user: User, code: str, moment: dt.datetime | None = None
+) -> list[str]:
+    """Turn the device on once the person types a code their app made from it.
+
+    Returns the recovery codes, in the clear this one time; only their hashes are kept.
+    """
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+    if device is None or device.is_confirmed:
+        raise ValidationError("Start setting up two-factor sign-in again.")
+    step = totp.matching_step(device.secret, code, moment)
+    if step is None:
+        raise ValidationError(WRONG_CODE, code="wrong")
+    device.confirmed_at = moment or timezone.now()
+    device.last_step = step
+    device.save(update_fields=["confirmed_at", "last_step"])
+    codes = totp.new_recovery_codes()
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=totp.recovery_hash(c)) for c in codes
+    )
+    _two_factor_audit(user=user, actor=user, action="signin.two_factor_enrolled", target=device)
+    return codes
+
+
+@transaction.atomic
+def two_factor_check(*, user: User, code: str, moment: dt.datetime | None = None) -> bool:
+    """Is ``code`` a good second factor for ``user`` now? A code from the app is good once
+    (a later step than the last one used); a recovery code is good once, then spent."""
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+    if device is None or not device.is_confirmed:
+        return False
+    if totp.looks_like_recovery_code(code):
+        spent = RecoveryCode.objects.filter(
+            user=user, code_hash=totp.recovery_hash(code), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if spent:
+            action = "signin.recovery_code_used"
+            _two_factor_audit(user=user, actor=user, action=action, target=device)
+        return bool(spent)
+    step = totp.matching_step(device.secret, code, moment)
+    if step is None or step <= device.last_step:
+        return False
+    device.last_step = step
+    device.save(update_fields=["last_step"])
+    _two_factor_audit(user=user, actor=user, action="signin.two_factor_passed", target=device)
+    return True
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, actor: User | None) -> None:
+    """Remove a person's authenticator app and recovery codes (a lost phone). Someone whose role
+    needs two-factor sign-in sets it up again at their next sign-in."""
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        raise ValidationError(f"{user.get_username()} has not set up two-factor sign-in.")
+    _two_factor_audit(user=user, actor=actor, action="signin.two_factor_disabled", target=device)
+    RecoveryCode.objects.filter(user=user).delete()
+    device.delete()

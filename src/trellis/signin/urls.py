@@ -7,6 +7,8 @@ from trellis.signin import views
 app_name = "signin"
 
 urlpatterns = [
+    path("two-factor/", views.two_factor_verify, name="two-factor"),
+    path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("signin-providers/", views.provider_list, name="provider-list"),
     path("signin-providers/add/", views.provider_edit, name="provider-create"),
     path("signin-providers/<int:pk>/edit/", views.provider_edit, name="provider-edit"),

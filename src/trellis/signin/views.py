@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trellis.core import policy
+from trellis.core import lockout, policy
 from trellis.core.forms import add_service_errors
+from trellis.core.models import User
 from trellis.core.tenancy import require_district
-from trellis.signin import selectors, services
-from trellis.signin.forms import ProviderForm
+from trellis.signin import selectors, services, totp
+from trellis.signin.forms import ProviderForm, TwoFactorCodeForm
+from trellis.signin.middleware import two_factor_passed
 from trellis.signin.models import SignInProvider
 
 
@@ -93,3 +98,79 @@ def provider_remove(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"Removed “{provider.label}”. Its button is gone from the sign-in page."
     )
     return redirect("signin:provider-list")
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------
+
+# A half-signed-in session sees no menu: nothing behind it would open until the code is typed.
+_BARE_HEADER: dict[str, Any] = {"nav_items": [], "my_districts": [], "active_district": None}
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _code_form(request: HttpRequest, user: User) -> TwoFactorCodeForm:
+    data = request.POST if request.method == "POST" else None
+    return TwoFactorCodeForm(data, user=user, address=lockout.client_address(request.META))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Sign-in, second step: the code from the app, or a recovery code."""
+    user = request.user
+    assert isinstance(user, User)
+    if not selectors.two_factor_confirmed(user=user):
+        return redirect(f"{reverse('signin:two-factor-setup')}?{request.GET.urlencode()}")
+    form = _code_form(request, user)
+    if request.method == "POST" and form.is_valid():
+        if services.two_factor_check(user=user, code=form.cleaned_data["code"]):
+            form.passed()
+            two_factor_passed(request)
+            return redirect(_next_url(request))
+        form.failed("That code is not right, or it has been used already. Wait for a new one.")
+    context = {**_BARE_HEADER, "form": form, "next": _next_url(request)}
+    return render(request, "signin/two_factor_verify.html", context, status=_status(form))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: the secret as a QR code and as text, then a first code."""
+    user = request.user
+    assert isinstance(user, User)
+    if selectors.two_factor_confirmed(user=user):
+        return redirect(f"{reverse('signin:two-factor')}?{request.GET.urlencode()}")
+    if not policy.requires_two_factor(user):
+        # Nobody would ask this person for a code, so an app set up here would only mislead.
+        messages.info(request, "Your roles do not need two-factor sign-in.")
+        return redirect(_next_url(request))
+    device = services.two_factor_enrolment_start(user=user)
+    form = _code_form(request, user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.two_factor_enrolment_confirm(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.failed(error.messages[0])
+        else:
+            form.passed()
+            two_factor_passed(request)
+            shown = {**_BARE_HEADER, "codes": codes, "next": _next_url(request)}
+            return render(request, "signin/two_factor_recovery_codes.html", shown)
+    uri = totp.provisioning_uri(device.secret, user.get_username())
+    context: dict[str, Any] = {
+        **_BARE_HEADER, "form": form, "next": _next_url(request),
+        "secret": totp.grouped_secret(device.secret), "qr_code": totp.qr_code_data_uri(uri),
+    }  # fmt: skip
+    return render(request, "signin/two_factor_setup.html", context, status=_status(form))
+
+
+def _status(form: TwoFactorCodeForm) -> int:
+    return 400 if form.is_bound and form.errors else 200

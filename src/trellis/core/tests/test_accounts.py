@@ -7,10 +7,13 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from trellis.conftest import PASSWORD
 from trellis.core.models import AuditEvent, Membership, Role
 from trellis.factories import DistrictFactory
+from trellis.signin import totp
+from trellis.signin.models import TwoFactorDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +29,16 @@ def signed_in(client: Client) -> bool:
 
 
 def test_signing_in_lands_on_the_district_home(alice, district_a):
-    client = Client()
-    response = client.post(
-        reverse("core:login"), {"username": "alice", "password": PASSWORD}, follow=True
+    # given alice (a district admin) has an authenticator app set up
+    device = TwoFactorDevice.objects.create(
+        user=alice.user, secret=totp.new_secret(), confirmed_at=timezone.now()
     )
+    client = Client()
+    # when she signs in with her password and then the code her app shows
+    client.post(reverse("core:login"), {"username": "alice", "password": PASSWORD})
+    code = totp.code_for_step(device.secret, totp.step_at())
+    response = client.post(reverse("signin:two-factor"), {"code": code}, follow=True)
+    # then she lands on her district's home page
     assert response.status_code == 200
     assert "Maple Valley" in response.content.decode()
 

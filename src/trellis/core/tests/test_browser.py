@@ -13,6 +13,7 @@ from trellis.browser_testing import assert_accessible, heading, main_nav, sign_i
 from trellis.conftest import PASSWORD
 from trellis.factories import StaffFactory
 from trellis.org.models import Staff
+from trellis.signin import totp
 
 # The live server reads the database from its own thread, so each test commits for real; the
 # serialized rollback puts back the reference data (grantees) that migrations loaded.
@@ -46,6 +47,23 @@ def test_alice_signs_in_and_finds_a_staff_member_on_accessible_pages(
         f"signing in answered {sign_in.value.status} instead of redirecting home:\n"
         f"{sign_in.value.text()[:2000]}"
     )
+
+    # Then, as a district admin, she is asked to set up two-factor sign-in first
+    page.wait_for_url(f"{live_server.url}/two-factor/setup/**")
+    expect(heading(page)).to_have_text("Set up two-factor sign-in")
+    expect(page.get_by_role("img", name="QR code")).to_be_visible()
+    assert_accessible(page, axe)
+
+    # And types, with the keyboard, the code her app makes from the key shown
+    secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code").fill(totp.code_for_step(secret, totp.step_at()))
+    page.get_by_label("Code").press("Enter")
+    expect(heading(page)).to_have_text("Two-factor sign-in is on")
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        totp.RECOVERY_CODE_COUNT
+    )
+    assert_accessible(page, axe)
+    page.get_by_role("link", name="I have saved them, continue").click()
 
     # Then she lands on her district's home page
     page.wait_for_url(f"{live_server.url}/")

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from trellis.core.models import District, Membership, User
-from trellis.demo.loader import PASSWORD, demo_load
+from trellis.demo.loader import DEMO_TOTP_SECRET, PASSWORD, demo_load, two_factor_personas
 from trellis.insights.models import Grantee
 from trellis.interop.models import ImportRun, ImportStatus
 from trellis.org.models import (
@@ -29,6 +29,7 @@ from trellis.roles.models import (
     RoleLevel,
     VersionStatus,
 )
+from trellis.signin import totp
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,20 @@ def test_each_persona_signs_in_to_their_own_district(loaded, username, sees, nev
     schools = client.get("/schools/").content.decode()
     assert sees in home
     assert never_sees not in home + schools
+
+
+def test_demo_admins_sign_in_with_the_printed_authenticator_key(loaded):
+    # given the key `trellis demo` prints, added to an authenticator app
+    code = totp.code_for_step(DEMO_TOTP_SECRET, totp.step_at())
+    # when hana (HR) signs in with the demo password and then the app's code
+    client = Client(REMOTE_ADDR="10.8.0.1")
+    client.post(reverse("core:login"), {"username": "hana", "password": PASSWORD})
+    asked = client.get("/")
+    client.post(reverse("signin:two-factor"), {"code": code})
+    # then she was asked for the code, and with it she is in
+    assert asked.status_code == 302 and asked["Location"].startswith("/two-factor/")
+    assert client.get("/").status_code == 200
+    assert set(two_factor_personas()) == {"alice", "hana", "pat", "charlie", "sam", "hal"}
 
 
 def test_consortium_lead_lands_on_totals(loaded):
