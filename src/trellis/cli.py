@@ -1,4 +1,4 @@
-"""The ``trellis`` command: demo, serve, manage, token."""
+"""The ``trellis`` command: demo, serve, manage, token, delete-district."""
 
 from __future__ import annotations
 
@@ -47,15 +47,33 @@ def _serve(host: str, port: int, workers: int) -> int:
 
 def cmd_demo(opts: argparse.Namespace) -> int:
     _django_setup()
-    from trellis.demo.loader import PASSWORD, PERSONAS, demo_load
+    from django.conf import settings
+
+    from trellis.demo.loader import (
+        DEMO_TOTP_SECRET,
+        PASSWORD,
+        PERSONAS,
+        demo_load,
+        two_factor_personas,
+    )
 
     print("Preparing the database…", flush=True)
     _migrate()
     summary = demo_load()
     print(summary.describe())
     print(f"\nDemo accounts (password for all: {PASSWORD}):")
+    coded = two_factor_personas()
     for persona in PERSONAS:
-        print(f"  {persona.username:<8} {persona.description}")
+        mark = " *" if persona.username in coded else ""
+        print(f"  {persona.username:<8} {persona.description}{mark}")
+    if settings.TRELLIS_TWO_FACTOR:
+        print(
+            "\n* signs in with a two-factor code too: add this key to any authenticator app "
+            f"(time-based, 6 digits, 30 s): {DEMO_TOTP_SECRET}\n"
+            "  or start the demo with TRELLIS_TWO_FACTOR=off to sign in without codes."
+        )
+    else:
+        print("\nTwo-factor sign-in is OFF (TRELLIS_TWO_FACTOR=off): no codes are asked for.")
     if opts.no_serve:
         return 0
     print(f"\nTrellis is at http://{opts.host}:{opts.port}/  (Ctrl+C stops it)\n", flush=True)
@@ -91,6 +109,26 @@ def cmd_token(opts: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_two_factor_reset(opts: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.exceptions import ValidationError
+
+    from trellis.core.models import User
+    from trellis.signin.services import two_factor_disable
+
+    user = User.objects.filter(username=opts.username).first()
+    if user is None:
+        print(f"No user called {opts.username!r}.", file=sys.stderr)
+        return 2
+    try:
+        two_factor_disable(user=user, actor=None)
+    except ValidationError as error:
+        print(error.messages[0], file=sys.stderr)
+        return 2
+    print(f"Two-factor sign-in removed for {user.username}; they set it up again at sign-in.")
+    return 0
+
+
 def cmd_generate(opts: argparse.Namespace) -> int:
     _django_setup()
     from trellis.core.models import District
@@ -107,6 +145,20 @@ def cmd_generate(opts: argparse.Namespace) -> int:
         f"Generated scale {opts.scale}: {rows} in {result.seconds:.1f} s "
         f"({result.rows_per_second:,.0f} rows/s)."
     )
+    return 0
+
+
+def cmd_delete_district(opts: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    options = {k: v for k, v in vars(opts).items() if k in ("confirm", "out", "verify") and v}
+    try:
+        call_command("delete_district", *([opts.slug] if opts.slug else []), **options)
+    except CommandError as error:
+        print(f"trellis delete-district: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -140,6 +192,21 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("username")
     token.add_argument("--name", default="cli", help="a label to tell tokens apart")
     token.set_defaults(func=cmd_token)
+
+    reset = sub.add_parser(
+        "two-factor-reset", help="remove a user's authenticator app (a lost phone); audited"
+    )
+    reset.add_argument("username")
+    reset.set_defaults(func=cmd_two_factor_reset)
+
+    erase = sub.add_parser(
+        "delete-district", help="delete one district and everything of it, with a signed record"
+    )
+    erase.add_argument("slug", nargs="?", help="the district's slug")
+    erase.add_argument("--confirm", metavar="SLUG", help="the slug again, instead of a prompt")
+    erase.add_argument("--out", help="where the signed record goes (default: var/deletions/)")
+    erase.add_argument("--verify", metavar="FILE", help="check a signed record; delete nothing")
+    erase.set_defaults(func=cmd_delete_district)
     return parser
 
 

@@ -18,6 +18,19 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 class TrellisUserAdmin(UserAdmin[User]):
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The audit trail names the people who acted and cannot change (on PostgreSQL a trigger
+        # refuses it): someone it names is switched off, not deleted. District deletion
+        # (`trellis delete-district`) removes a district's own accounts with its events.
+        if obj is not None and obj.audit_events.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # the bulk delete would not ask the question above
+        return actions
+
 
 @admin.register(Consortium)
 class ConsortiumAdmin(admin.ModelAdmin[Consortium]):

@@ -854,6 +854,12 @@ def debrief_goals_create(*, application: Application, actor: User) -> list[Devel
         DevelopmentGoal.objects.filter(pk__in=[g.pk for g in waiting]).update(
             status=GoalStatus.IN_PLAN
         )
+        audit_record(
+            actor=actor,
+            action="hiring.debrief_goals_planned",
+            target=application,
+            changes={"goals_in_plan": [None, len(waiting)]},
+        )
         for goal in waiting:
             goal.status = GoalStatus.IN_PLAN
     return goals

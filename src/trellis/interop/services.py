@@ -131,7 +131,11 @@ def _finish(run: ImportRun, status: str, problems: list[dict[str, Any]], count: 
     run.errors = problems
     run.error_count = count
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "errors", "error_count", "finished_at"])
+    with transaction.atomic():
+        run.save(update_fields=["status", "errors", "error_count", "finished_at"])
+        if status == ImportStatus.FAILED:  # a success is recorded with its counts by the caller
+            audit_record(actor=run.created_by, action="interop.import_failed", target=run,
+                         changes={"error_count": [None, count]})  # fmt: skip
 
 
 def run_import(run_id: int, *, progress_file: Path | None = None) -> ImportRun:
@@ -270,6 +274,7 @@ def interrupted_if_stale(run: ImportRun) -> ImportRun:
     return run
 
 
+@transaction.atomic
 def mark_interrupted(run: ImportRun) -> None:
     """Record that a run's worker died; its transaction never committed, so nothing of it is in
     the database."""
@@ -278,3 +283,4 @@ def mark_interrupted(run: ImportRun) -> None:
     ).update(status=ImportStatus.INTERRUPTED, finished_at=timezone.now())
     if updated:
         run.refresh_from_db()
+        audit_record(actor=None, action="interop.import_interrupted", target=run)

@@ -102,6 +102,8 @@ def instrument_from_template(*, district: District, name: str, actor: User) -> I
     )  # fmt: skip
     instrument.template_key = template.TEMPLATE_KEY
     instrument.save(update_fields=["template_key"])
+    audit_record(actor=actor, action="surveys.template_applied", target=instrument,
+                 changes={"template_key": ["", template.TEMPLATE_KEY]})  # fmt: skip
     for order, (title, items) in enumerate(template.SECTIONS, start=1):
         section = section_add(instrument=instrument, title=title, actor=actor, order=order)
         for t in items:
@@ -131,6 +133,8 @@ def section_add(
     section = Section(district_id=instrument.district_id, instrument=instrument, title=title,
                       order=order)  # fmt: skip
     save_validated(section)
+    audit_record(actor=actor, action="surveys.section_added", target=instrument,
+                 changes={"section": [None, title]})  # fmt: skip
     return section
 
 
