@@ -9,7 +9,9 @@ measured and at its bar. SECURITY.md says what each figure means and how to run 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,9 @@ FIGURES = [
     Spec(13, "load", "Load", "0 errors at the measured rate"),
     Spec(14, "exports", "Exports", "one district, rate-limited, recorded"),
 ]
+
+
+def out_path() -> Path:
+    """Where the figures are recorded, one JSON line each (``var/trust/figures.jsonl``)."""
+    var = Path(os.environ.get("TRELLIS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+    return var / "trust" / "figures.jsonl"

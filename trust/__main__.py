@@ -14,8 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trust import FIGURES
-from trust.conftest import out_path
+from trust import FIGURES, out_path
 
 ROOT = Path(__file__).resolve().parent.parent
 

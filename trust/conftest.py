@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from trellis.signin.testing import force_login_passes_two_factor  # noqa: F401 — see its module
-from trust import FIGURES
+from trust import FIGURES, out_path
 
 KEYS = {spec.key for spec in FIGURES}
-
-
-def out_path() -> Path:
-    var = Path(os.environ.get("TRELLIS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
-    return var / "trust" / "figures.jsonl"
 
 
 @pytest.fixture

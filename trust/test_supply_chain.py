@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trust.conftest import out_path
+from trust import out_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -196,7 +196,13 @@ TRELLIS_SESSION_ABSOLUTE_SECONDS = int(
 )
 # District admins, HR and everyone who can export sign in with a code from an authenticator app
 # (TOTP) as well as their password or district sign-in. Turn off only for a local demo.
-TRELLIS_TWO_FACTOR = _env_bool("TRELLIS_TWO_FACTOR", default=True)
+_two_factor = os.environ.get("TRELLIS_TWO_FACTOR", "on").strip().lower()
+if _two_factor not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+    # A typo or an empty value must not switch the second factor off unnoticed.
+    raise ImproperlyConfigured(f"TRELLIS_TWO_FACTOR must be on or off, not {_two_factor!r}.")
+TRELLIS_TWO_FACTOR = _two_factor in {"1", "true", "yes", "on"}
+if PRODUCTION and not TRELLIS_TWO_FACTOR:
+    raise ImproperlyConfigured("TRELLIS_TWO_FACTOR=off is for a local demo, never production.")
 
 # Lockout: failures counted per (username, address) pair, and per address across usernames.
 TRELLIS_LOCKOUT_WINDOW_SECONDS = 15 * 60

@@ -34,6 +34,8 @@ class LoginForm(AuthenticationForm):
             lockout.failure_record(username=username, address=address)
             raise
         user = self.get_user()
+        if user is None:  # a field left empty: its own message says so
+            return cleaned
         if not (settings.TRELLIS_TWO_FACTOR and policy.requires_two_factor(user)):
             # With a second factor still to come, failures stay counted until the code is
             # right: otherwise each correct password would buy another round of code guesses.

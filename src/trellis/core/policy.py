@@ -97,9 +97,12 @@ TWO_FACTOR_ROLES = frozenset(
 
 
 def requires_two_factor(user: User) -> bool:
-    """Does ``user`` hold, in any district, a role that must sign in with a second factor?"""
+    """Is ``user`` staff of the admin site, or do they hold, in any district, a role that must
+    sign in with a second factor?"""
     if not user.is_authenticated:
         return False
+    if user.is_superuser or user.is_staff:  # the admin site reaches every district
+        return True
     return any(roles & TWO_FACTOR_ROLES for roles in _roles_by_district(user).values())
 
 

@@ -184,6 +184,15 @@ def _zero_one_kernel(residues: Sequence[np.ndarray]) -> Iterator[list[int]] | No
     return unions()
 
 
+def _pairs(residues: Sequence[np.ndarray]) -> Iterator[list[int]]:
+    """Every two parts whose residues cancel: the reader has their sum."""
+    matrix = np.column_stack(residues)
+    for i in range(matrix.shape[1] - 1):
+        sums = np.abs(matrix[:, i : i + 1] + matrix[:, i + 1 :]).max(axis=0, initial=0.0)
+        for j in np.flatnonzero(sums <= TOLERANCE).tolist():
+            yield [i, i + 1 + j]
+
+
 def exposed(
     counts: Mapping[Key, int],
     finest: Mapping[Key, int],
@@ -216,9 +225,10 @@ def exposed(
         shut = [k for k in kids if counts.get(k, 0) > 0 and k in hidden and k not in recoverable]
         if len(shut) < 2:
             continue
-        found = _zero_one_kernel([table.residue(table.support[k]) for k in shut])
-        if found is None:  # too many ways to list: treat every one as found
-            found = iter([list(range(len(shut)))])
+        residues = [table.residue(table.support[k]) for k in shut]
+        found = _zero_one_kernel(residues)
+        if found is None:  # too many ways to list: every pair, and all of them together
+            found = iter([*_pairs(residues), list(range(len(shut)))])
         for union in found:
             held = sum(counts[shut[i]] for i in union)
             if held < minimum or held == len(union):

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from types import MappingProxyType
 
 from trellis.surveys import recovery
 
@@ -124,7 +125,8 @@ def _suppress(
         _complement(counts, partitions, hidden, minimum)
         more = recovery.exposed(counts, finest, partitions, hidden, minimum, dimensions)
         if not more:
-            return Suppressed(dict(counts), frozenset(hidden), minimum)
+            # Read-only: the answer is remembered and shared by every caller.
+            return Suppressed(MappingProxyType(dict(counts)), frozenset(hidden), minimum)
         hidden |= more
 
 
