@@ -389,13 +389,19 @@ def _two_factor_audit(*, user: User, actor: User | None, action: str, target: An
 
 
 @transaction.atomic
-def two_factor_enrolment_start(*, user: User) -> TwoFactorDevice:
-    """The unconfirmed device (and secret) a person sets up their app with; the same one on
-    every visit until they confirm it, so a reloaded page shows the same QR code."""
+def two_factor_enrolment_start(*, user: User, renew: bool = False) -> TwoFactorDevice:
+    """The unconfirmed device (and secret) a person sets up their app with. ``renew`` (a new
+    session's first visit) draws a new secret, so a secret seen in one session is useless once
+    another session has started setting up; a reload in the same session keeps its QR code."""
     device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
     if device is not None and device.is_confirmed:
         raise ValidationError("Two-factor sign-in is already set up for this account.")
+    if device is not None and not renew:
+        return device
     if device is not None:
+        device.secret = totp.new_secret()
+        device.save(update_fields=["secret"])
+        _two_factor_audit(user=user, actor=user, action="signin.two_factor_started", target=device)
         return device
     device = TwoFactorDevice.objects.create(user=user, secret=totp.new_secret())
     _two_factor_audit(user=user, actor=user, action="signin.two_factor_started", target=device)

@@ -139,6 +139,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "signin/two_factor_verify.html", context, status=_status(form))
 
 
+SETUP_STARTED = "trellis_two_factor_setup"  # in the session: this user began setting up here
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -152,7 +155,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Nobody would ask this person for a code, so an app set up here would only mislead.
         messages.info(request, "Your roles do not need two-factor sign-in.")
         return redirect(_next_url(request))
-    device = services.two_factor_enrolment_start(user=user)
+    # Each session sets up with a secret of its own: one copied from another session's page
+    # stops working as soon as this one starts.
+    started = request.session.get(SETUP_STARTED) == user.pk
+    device = services.two_factor_enrolment_start(user=user, renew=not started)
+    request.session[SETUP_STARTED] = user.pk
     form = _code_form(request, user)
     if request.method == "POST" and form.is_valid():
         try:

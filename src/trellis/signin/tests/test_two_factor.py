@@ -65,6 +65,25 @@ def test_setting_up_shows_the_key_and_a_qr_code_then_lets_her_in(alice):
     assert {"signin.two_factor_started", "signin.two_factor_enrolled"} <= actions
 
 
+def test_a_secret_seen_in_another_session_stops_working_once_she_sets_up(alice):
+    # given someone with alice's password who opened the set-up page first
+    stranger = password_only("alice", address="10.9.9.9")
+    stranger.get(reverse("signin:two-factor-setup"))
+    seen = TwoFactorDevice.objects.get(user=alice.user).secret
+    # when alice sets up in her own session
+    client = password_only("alice")
+    page = client.get(reverse("signin:two-factor-setup")).content.decode()
+    device = TwoFactorDevice.objects.get(user=alice.user)
+    # then she is shown a secret of her own, and a reload keeps it
+    assert device.secret != seen and totp.grouped_secret(device.secret) in page
+    client.get(reverse("signin:two-factor-setup"))
+    assert TwoFactorDevice.objects.get(user=alice.user).secret == device.secret
+    # and a code from the secret the stranger saw is refused
+    stale = totp.code_for_step(seen, totp.step_at())
+    assert stranger.post(reverse("signin:two-factor-setup"), {"code": stale}).status_code == 400
+    assert TwoFactorDevice.objects.get(user=alice.user).confirmed_at is None
+
+
 def test_a_wrong_code_is_refused_and_counted_into_the_lockout(alice):
     device = enrolled(alice.user)
     client = password_only("alice")
