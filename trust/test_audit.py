@@ -43,6 +43,7 @@ from trellis.core.audit import audit_record
 from trellis.core.models import AuditEvent
 from trellis.factories import DistrictFactory, StaffFactory, UserFactory
 from trust.audit_probe import service_functions
+from trust.databases import pg_base
 
 ROOT = Path(__file__).resolve().parent.parent
 TRELLIS = Path(sys.executable).with_name("trellis")
@@ -211,13 +212,6 @@ def _app_and_admin() -> dict[str, Any]:
 # ---- 3. PostgreSQL: the application's role cannot update or delete them -------------------
 
 
-def _pg_base() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
 def _pg_attempt(db: psycopg.Connection[Any], *steps: tuple[str, list[Any]]) -> bool:
     """True when the database refused the statements (run in one transaction)."""
     try:
@@ -233,7 +227,7 @@ HATCH = "SELECT set_config('trellis.erasing_district', %s, true)"
 
 
 def _postgres(work: Path) -> dict[str, Any]:
-    base, name = _pg_base(), f"trellis_trust_audit_{os.getpid()}"
+    base, name = pg_base(), f"trellis_trust_audit_{os.getpid()}"
     try:
         admin = psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5)
     except psycopg.Error as error:

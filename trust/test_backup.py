@@ -37,6 +37,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from trust.databases import pg_base
+
 TRELLIS = Path(sys.executable).with_name("trellis")
 MIN_TABLES = 100  # the demo fills well over a hundred tables and ~19,000 rows
 MIN_ROWS = 10_000
@@ -248,13 +250,6 @@ def _kinds(found: list[str]) -> list[str]:
 # ---- PostgreSQL -------------------------------------------------------------------------
 
 
-def _pg_base() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
 def _pg(url: str) -> psycopg.Connection[Any]:
     return psycopg.connect(url, autocommit=True, connect_timeout=5)
 
@@ -347,7 +342,7 @@ def _pg_control(url: str, summary: Summary) -> list[str]:
 
 def _drill_postgres(work: Path) -> Drill:
     drill = Drill("postgresql")
-    base = _pg_base()
+    base = pg_base()
     names = [f"trellis_trust_backup_{os.getpid()}_src", f"trellis_trust_backup_{os.getpid()}_dst"]
     source, restored = (f"{base}/{name}" for name in names)
     var_dir, dump = work / "postgresql", work / "trellis.dump"

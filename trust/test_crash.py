@@ -47,13 +47,15 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
+
+from trust.databases import pg_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20_260_707
@@ -779,32 +781,13 @@ def _drill(db: Db, work: Path, rng: random.Random, until: float) -> Run:
 # ---- databases ----------------------------------------------------------------------------
 
 
-def _pg_base() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
-@contextlib.contextmanager
-def _pg_database(base: str, name: str) -> Iterator[str]:
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as admin:
-        admin.execute(drop)
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-        try:
-            yield f"{base}/{name}"
-        finally:
-            admin.execute(drop)
-
-
 def _run(database: str, work: Path, until: float) -> Run:
     rng = random.Random(f"{SEED}-{database}")
     work.mkdir()
     try:
         if database == "sqlite":
             return _drill(Db("sqlite", f"sqlite:///{work / 'crash.sqlite3'}"), work, rng, until)
-        with _pg_database(_pg_base(), f"trellis_trust_crash_{os.getpid()}") as url:
+        with pg_database(f"trellis_trust_crash_{os.getpid()}") as url:
             return _drill(Db("postgresql", url), work, rng, until)
     except Exception as exc:  # a drill that breaks is a miss on the scorecard, not an error
         return Run(database, error=f"{type(exc).__name__}: {exc}"[:800])

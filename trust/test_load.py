@@ -16,7 +16,6 @@ postgres@127.0.0.1:5432; the database is created and dropped by the figure.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
@@ -25,14 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-
 from benchmarks.load import CONCURRENCY, WORKERS, LoadStats, _free_port, _hammer, _wait_healthy
+from trust.databases import pg_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = "S"
@@ -96,26 +92,6 @@ def prepare() -> None:
     )
 
 
-def _pg_base() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
-@contextlib.contextmanager
-def _pg_database(name: str) -> Iterator[str]:
-    base = _pg_base()
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as admin:
-        admin.execute(drop)
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-        try:
-            yield f"{base}/{name}"
-        finally:
-            admin.execute(drop)
-
-
 def _env(url: str, var_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
@@ -150,7 +126,7 @@ def _numbers(stats: LoadStats) -> dict[str, Any]:
 
 
 def _run(work: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    with _pg_database(f"trellis_trust_load_{os.getpid()}") as url:
+    with pg_database(f"trellis_trust_load_{os.getpid()}") as url:
         env = _env(url, work / "var")
         port = _free_port()
         started = time.monotonic()
