@@ -20,27 +20,97 @@ class Spec:
     key: str
     title: str
     bar: str
+    test: str  # the file in trust/ that measures it
+    seconds: int  # about how long that file takes on a 2-core machine: `--jobs` balances on it
 
 
 FIGURES = [
-    Spec(1, "deploy", "Deploy checks", "check --deploy in production mode: 0 issues"),
-    Spec(2, "authorization", "Authorization matrix", "0 unexpected allows, 0 unexpected denies"),
-    Spec(3, "wall", "Coaching wall", "0 coaching contents reached by an evaluator"),
-    Spec(4, "suppression", "Survey suppression", "0 cells under the minimum, 0 recoverable"),
-    Spec(5, "fuzzing", "API fuzzing", "0 server errors, 0 schema violations, anonymous 401"),
-    Spec(6, "parsers", "Parser robustness", "0 uncaught exceptions"),
-    Spec(7, "crash", "Crash safety", "0 partial writes"),
-    Spec(8, "audit", "Audit completeness", "every service audited; events unchangeable"),
-    Spec(9, "sessions", "Sign-in and sessions", "lockout, timeouts, two-factor where required"),
-    Spec(10, "supply", "Supply chain", "0 known vulnerabilities, 0 high/medium findings, SBOM"),
-    Spec(11, "backup", "Backup and restore drill", "0 row-count or checksum mismatches"),
-    Spec(12, "deletion", "District deletion", "0 rows left, no other district touched"),
-    Spec(13, "load", "Load", "0 errors at the measured rate"),
-    Spec(14, "exports", "Exports", "one district, rate-limited, recorded"),
+    Spec(
+        1,
+        "deploy",
+        "Deploy checks",
+        "check --deploy in production mode: 0 issues",
+        "test_deploy",
+        4,
+    ),
+    Spec(
+        2,
+        "authorization",
+        "Authorization matrix",
+        "0 unexpected allows, 0 unexpected denies",
+        "test_authorization",
+        77,
+    ),
+    Spec(
+        3, "wall", "Coaching wall", "0 coaching contents reached by an evaluator", "test_wall", 20
+    ),
+    Spec(
+        4,
+        "suppression",
+        "Survey suppression",
+        "0 cells under the minimum, 0 recoverable",
+        "test_suppression",
+        9,
+    ),
+    Spec(
+        5,
+        "fuzzing",
+        "API fuzzing",
+        "0 server errors, 0 schema violations, anonymous 401",
+        "test_api_fuzz",
+        77,
+    ),
+    Spec(6, "parsers", "Parser robustness", "0 uncaught exceptions", "test_parsers", 14),
+    Spec(7, "crash", "Crash safety", "0 partial writes", "test_crash", 49),
+    Spec(
+        8,
+        "audit",
+        "Audit completeness",
+        "every service audited; events unchangeable",
+        "test_audit",
+        100,
+    ),
+    Spec(
+        9,
+        "sessions",
+        "Sign-in and sessions",
+        "lockout, timeouts, two-factor where required",
+        "test_sessions",
+        23,
+    ),
+    Spec(
+        10,
+        "supply",
+        "Supply chain",
+        "0 known vulnerabilities, 0 high/medium findings, SBOM",
+        "test_supply_chain",
+        19,
+    ),
+    Spec(
+        11,
+        "backup",
+        "Backup and restore drill",
+        "0 row-count or checksum mismatches",
+        "test_backup",
+        33,
+    ),
+    Spec(
+        12,
+        "deletion",
+        "District deletion",
+        "0 rows left, no other district touched",
+        "test_deletion",
+        10,
+    ),
+    Spec(13, "load", "Load", "0 errors at the measured rate", "test_load", 33),
+    Spec(14, "exports", "Exports", "one district, rate-limited, recorded", "test_exports", 4),
 ]
 
 
 def out_path() -> Path:
-    """Where the figures are recorded, one JSON line each (``var/trust/figures.jsonl``)."""
+    """Where the figures are recorded, one JSON line each: ``var/trust/figures.jsonl``, or the
+    file ``TRELLIS_TRUST_FIGURES`` names (each of ``--jobs`` writes its own)."""
+    if named := os.environ.get("TRELLIS_TRUST_FIGURES"):
+        return Path(named)
     var = Path(os.environ.get("TRELLIS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
     return var / "trust" / "figures.jsonl"

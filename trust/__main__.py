@@ -6,6 +6,7 @@ var/trust/sbom.json.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -19,33 +20,35 @@ from trust import FIGURES, out_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trust", description=__doc__)
+    parser.add_argument(
+        "--allow-blocked",
+        action="store_true",
+        help="fail only on a measured miss, a figure not measured or a failing test",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the figures' tests in N processes at once (one per core)",
+    )
+    args = parser.parse_args(argv)
     path = out_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    tests = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "trust",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(ROOT),
-            "-o",
-            "testpaths=trust",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
+    if args.jobs > 1:
+        code, records = _run_jobs(_groups(args.jobs), path)
+    else:
+        code = subprocess.run(_pytest(["trust"]), cwd=ROOT, env=_env(path), check=False).returncode
+        records = [path]
     measured: dict[str, dict[str, object]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
-            measured[entry["key"]] = entry  # the last measurement of a figure counts
+    for record in records:
+        if record.exists():
+            for line in record.read_text(encoding="utf-8").splitlines():
+                entry = json.loads(line)
+                measured[entry["key"]] = entry  # the last measurement of a figure counts
     print("\nTrust scorecard")
     missing, missed, blocked = [], [], []
     for spec in FIGURES:
@@ -80,16 +83,63 @@ def main() -> int:
     print(
         f"\n{len(FIGURES) - len(missing)} of {len(FIGURES)} figures measured, "
         f"{len(missed)} missed their bar, {len(blocked)} blocked by something outside Trellis; "
-        f"the tests exited {tests.returncode}."
+        f"the tests exited {code}."
     )
     # A blocked figure's test asserts what it could measure and passes; the figure is still not
     # at its bar, so it fails the scorecard unless the caller allows blocked figures (CI does,
     # and prints them).
-    allow = "--allow-blocked" in sys.argv[1:]
+    allow = args.allow_blocked
     if blocked:
         print(f"Blocked{' (allowed: --allow-blocked)' if allow else ''}: {', '.join(blocked)}.")
     at_bar = not missing and not missed and (allow or not blocked)
-    return 0 if at_bar and tests.returncode == 0 else 1
+    return 0 if at_bar and code == 0 else 1
+
+
+def _groups(jobs: int) -> list[list[str]]:
+    """Every test file in trust/ in ``jobs`` groups of about equal time (longest first; a file
+    no figure names counts as 10 seconds)."""
+    seconds = {f"trust/{spec.test}.py": spec.seconds for spec in FIGURES}
+    for file in sorted((ROOT / "trust").glob("test_*.py")):
+        seconds.setdefault(f"trust/{file.name}", 10)
+    groups: list[list[str]] = [[] for _ in range(min(jobs, len(seconds)))]
+    load = [0] * len(groups)
+    for file in sorted(seconds, key=lambda f: -seconds[f]):
+        least = load.index(min(load))
+        groups[least].append(file)
+        load[least] += seconds[file]
+    return groups
+
+
+def _pytest(files: list[str]) -> list[str]:
+    return [
+        sys.executable, "-m", "pytest", *files, "-p", "no:cacheprovider", "-q",
+        "--rootdir", str(ROOT), "-o", "testpaths=trust",
+    ]  # fmt: skip
+
+
+def _env(record: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "TRELLIS_TRUST_FIGURES": str(record)}
+
+
+def _run_jobs(groups: list[list[str]], path: Path) -> tuple[int, list[Path]]:
+    """Each group in a process of its own, recording to its own file; their output is printed
+    one group after the other once all have finished, so it is not interleaved."""
+    records = [path.with_suffix(f".{n}.jsonl") for n in range(len(groups))]
+    logs = [path.with_suffix(f".{n}.log") for n in range(len(groups))]
+    running = []
+    for files, record, log in zip(groups, records, logs, strict=True):
+        record.unlink(missing_ok=True)
+        with log.open("w", encoding="utf-8") as out:
+            process = subprocess.Popen(
+                _pytest(files), cwd=ROOT, env=_env(record), stdout=out, stderr=subprocess.STDOUT
+            )
+        running.append(process)
+    codes = [process.wait() for process in running]
+    for n, (files, log, code) in enumerate(zip(groups, logs, codes, strict=True), start=1):
+        names = ", ".join(Path(f).stem.removeprefix("test_") for f in files)
+        print(f"\n--- job {n} of {len(groups)} ({names}): exit {code}")
+        print(log.read_text(encoding="utf-8"), end="")
+    return max(codes), records
 
 
 def _commit() -> str:
