@@ -7,7 +7,10 @@ timestamps, never by sleeping.
   included; a forged ``X-Forwarded-For`` (and ``X-Real-IP``) that changes on every try neither
   resets nor escapes the count, and the admin site's sign-in address is no way around it; the
   same person from another address still signs in. Wrong two-factor codes count into the same
-  lockout.
+  lockout, and into a cap per username from every address: with the password, one wrong code
+  from each of ``TRELLIS_LOCKOUT_CODES_PER_USERNAME`` addresses closes the code step to the next
+  address, right code included, while wrong passwords from many addresses leave the owner's
+  code step open (the cap is no way for a stranger to lock someone out).
 - Timeouts: a session idle past ``TRELLIS_SESSION_IDLE_SECONDS``, or older than
   ``TRELLIS_SESSION_ABSOLUTE_SECONDS`` however busy, is signed out and sent to sign in; a
   switched-off account's session ends (its row is gone).
@@ -263,8 +266,38 @@ def _measure_two_factor() -> tuple[dict[str, int], list[str]]:
     return numbers, reached_examples
 
 
+def _measure_codes_spread() -> dict[str, int]:
+    """One wrong code from each of many addresses, then the right one from a new address."""
+    district = DistrictFactory(name="Code Spread")
+    limit = settings.TRELLIS_LOCKOUT_CODES_PER_USERNAME
+    target = _person("spread", district, Role.DISTRICT_ADMIN)
+    owner = _person("sprayed", district, Role.DISTRICT_ADMIN)
+    secrets = {}
+    for user in (target, owner):
+        device = TwoFactorDevice.objects.create(
+            user=user, secret=totp.new_secret(), confirmed_at=timezone.now()
+        )
+        secrets[user.username] = device.secret
+    for n in range(limit):
+        guesser = _sign_in("spread", f"10.8.{n // 250}.{n % 250 + 1}")
+        guesser.post(reverse("signin:two-factor"), {"code": "000000"})
+    late = _sign_in("spread", "10.9.0.1")
+    late.post(reverse("signin:two-factor"), {"code": _code(secrets["spread"])})
+    # Wrong passwords for the owner from as many addresses, then the owner with both factors.
+    for n in range(limit * 3):
+        _sign_in("sprayed", f"10.10.{n // 250}.{n % 250 + 1}", password="wrong")
+    back = _sign_in("sprayed", "10.11.0.1")
+    back.post(reverse("signin:two-factor"), {"code": _code(secrets["sprayed"])})
+    return {
+        "code_cap_per_username": limit,
+        "code_guesses_spread_let_in": int(_home(late).status_code == 200),
+        "owner_kept_out_by_password_spray": int(_home(back).status_code != 200),
+    }
+
+
 def test_sign_in_and_sessions_hold(figure):
     lockout = _measure_lockout()
+    lockout.update(_measure_codes_spread())
     timeouts = _measure_timeouts()
     two_factor, reached = _measure_two_factor()
     n_needing = two_factor["roles_needing_two_factor"]
@@ -274,6 +307,8 @@ def test_sign_in_and_sessions_hold(figure):
         and lockout["lockout_forged_header_bypasses"] == 0
         and lockout["lockout_admin_form_bypasses"] == 0
         and lockout["lockout_other_address_signs_in"] == 1
+        and lockout["code_guesses_spread_let_in"] == 0
+        and lockout["owner_kept_out_by_password_spray"] == 0
         and all(timeouts.values())
         and n_needing >= 4
         and two_factor["half_signed_in_probes"] > 0
@@ -287,7 +322,8 @@ def test_sign_in_and_sessions_hold(figure):
     )
     summary = (
         f"locked after {lockout['lockout_answered_wrong_before_lock']} failures, "
-        f"{lockout['lockout_forged_header_bypasses']} forged-header bypasses; idle "
+        f"{lockout['lockout_forged_header_bypasses']} forged-header bypasses; wrong codes "
+        f"capped at {lockout['code_cap_per_username']} per account from any address; idle "
         f"{settings.TRELLIS_SESSION_IDLE_SECONDS // 60} min and absolute "
         f"{settings.TRELLIS_SESSION_ABSOLUTE_SECONDS // 3600} h timeouts end sessions; "
         f"{two_factor['half_signed_in_reached']} of {two_factor['half_signed_in_probes']} "

@@ -204,10 +204,13 @@ TRELLIS_TWO_FACTOR = _two_factor in {"1", "true", "yes", "on"}
 if PRODUCTION and not TRELLIS_TWO_FACTOR:
     raise ImproperlyConfigured("TRELLIS_TWO_FACTOR=off is for a local demo, never production.")
 
-# Lockout: failures counted per (username, address) pair, and per address across usernames.
+# Lockout: failures counted per (username, address) pair, and per address across usernames;
+# wrong two-factor codes also per username from every address (one with the password and many
+# addresses gets no more than this many guesses a window).
 TRELLIS_LOCKOUT_WINDOW_SECONDS = 15 * 60
 TRELLIS_LOCKOUT_PER_USERNAME_AND_ADDRESS = 5
 TRELLIS_LOCKOUT_PER_ADDRESS = 30
+TRELLIS_LOCKOUT_CODES_PER_USERNAME = 10
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")

@@ -201,18 +201,26 @@ class AuditEvent(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed sign-in, kept to slow down password guessing."""
+    """A failed sign-in, kept to slow down guessing: a wrong password, or a wrong code at the
+    second step (which only someone who had the password reaches)."""
+
+    class Step(models.TextChoices):
+        PASSWORD = "password", "Password"
+        CODE = "code", "Two-factor code"
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField()
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.PASSWORD)
     attempted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-attempted_at"]
         indexes = [
-            # Lockout counts recent failures for one (username, address) pair and per address.
+            # Lockout counts recent failures for one (username, address) pair, per address, and
+            # wrong codes per username from any address.
             models.Index(fields=["username", "address", "attempted_at"], name="login_pair_idx"),
             models.Index(fields=["address", "attempted_at"], name="login_address_idx"),
+            models.Index(fields=["username", "step", "attempted_at"], name="login_step_idx"),
         ]
 
     def __str__(self) -> str:

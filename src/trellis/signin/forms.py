@@ -6,9 +6,15 @@ from django import forms
 
 from trellis.core import lockout
 from trellis.core.forms import LOCKED_MESSAGE
-from trellis.core.models import User
+from trellis.core.models import LoginAttempt, User
 from trellis.signin.models import ProviderKind, SignInProvider
 
+CODE = LoginAttempt.Step.CODE
+CODES_LOCKED_MESSAGE = (
+    "Too many wrong codes for this account. Wait 15 minutes and try again. Phone lost? Use a "
+    "recovery code then, or ask whoever runs Trellis for your district to reset two-factor "
+    "sign-in."
+)
 OIDC_HELP = "OpenID Connect kinds (Google, Microsoft, Clever, ClassLink, other)."
 
 
@@ -84,7 +90,8 @@ class TwoFactorCodeForm(forms.Form):
     """A six-digit code from the authenticator app (or, to sign in, a recovery code).
 
     Wrong codes count into the sign-in lockout for this (username, address) pair, like wrong
-    passwords; the check itself (and the replay guard) is the service's.
+    passwords, and into a cap on wrong codes for the username from every address; the check
+    itself (and the replay guard) is the service's.
     """
 
     code = forms.CharField(
@@ -104,13 +111,17 @@ class TwoFactorCodeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         username = self.user.get_username()
+        if lockout.codes_locked(username=username):
+            raise forms.ValidationError(CODES_LOCKED_MESSAGE, code="locked")
         if lockout.is_locked(username=username, address=self.address):
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
         return cleaned
 
     def failed(self, message: str) -> None:
-        lockout.failure_record(username=self.user.get_username(), address=self.address)
+        username = self.user.get_username()
+        lockout.failure_record(username=username, address=self.address, step=CODE)
         self.add_error("code", message)
 
     def passed(self) -> None:
-        lockout.success_record(username=self.user.get_username(), address=self.address)
+        username = self.user.get_username()
+        lockout.success_record(username=username, address=self.address, step=CODE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -114,6 +116,49 @@ def test_a_correct_password_does_not_buy_more_code_guesses(alice):
         reverse("core:login"), {"username": "alice", "password": PASSWORD}
     )
     assert "Too many failed sign-ins" in page.content.decode()
+
+
+def test_wrong_codes_from_many_addresses_lock_that_accounts_code_step(alice, hana):
+    # given alice's password in the hands of someone with many addresses, one guess from each
+    device = enrolled(alice.user)
+    hana_device = enrolled(hana.user)
+    limit = 10
+    with override_settings(TRELLIS_LOCKOUT_CODES_PER_USERNAME=limit):
+        for n in range(limit):
+            guesser = password_only("alice", address=f"10.7.0.{n + 1}")
+            guesser.post(reverse("signin:two-factor"), {"code": "000000"})
+        # when the next address brings the right password and the right code
+        late = password_only("alice", address="10.7.1.1")
+        page = late.post(reverse("signin:two-factor"), {"code": code(device)})
+        # then the code step is closed for alice, whatever the address, and says why
+        assert page.status_code == 400
+        assert "Too many wrong codes for this account" in page.content.decode()
+        assert late.get(reverse("org:staff-list")).status_code == 302
+        assert TwoFactorDevice.objects.get(pk=device.pk).last_step == 0
+        # and hana, from one of the same addresses, is not held back by alice's wrong codes
+        other = password_only("hana", address="10.7.0.1")
+        other.post(reverse("signin:two-factor"), {"code": code(hana_device)})
+        assert other.get(reverse("org:staff-list")).status_code == 200
+        # once the window has passed, alice's right code lets her in and clears the count
+        LoginAttempt.objects.filter(username="alice").update(
+            attempted_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        back = password_only("alice", address="10.7.1.1")
+        back.post(reverse("signin:two-factor"), {"code": code(device)})
+        assert back.get(reverse("org:staff-list")).status_code == 200
+        assert not LoginAttempt.objects.filter(username="alice").exists()
+
+
+def test_wrong_passwords_from_many_addresses_leave_the_owners_code_step_open(alice):
+    device = enrolled(alice.user)
+    for n in range(30):
+        Client(REMOTE_ADDR=f"10.8.0.{n + 1}").post(
+            reverse("core:login"), {"username": "alice", "password": "not it"}
+        )
+    assert LoginAttempt.objects.filter(username="alice", step="password").count() == 30
+    client = password_only("alice", address="10.8.1.1")
+    client.post(reverse("signin:two-factor"), {"code": code(device)})
+    assert client.get(reverse("org:staff-list")).status_code == 200
 
 
 def test_a_recovery_code_signs_in_once(alice):
