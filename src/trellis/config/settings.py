@@ -56,6 +56,8 @@ if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
+# Former keys, comma-separated, while rotating SECRET_KEY: what they signed or sealed still opens.
+SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS")
 
 DEBUG = _env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")

@@ -10,6 +10,7 @@ from allauth.socialaccount.models import SocialApp
 from django.db import models
 
 from trellis.core.models import District, User
+from trellis.core.sealed import SealedField
 
 
 class ProviderKind(models.TextChoices):
@@ -82,7 +83,8 @@ class TwoFactorDevice(models.Model):
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(max_length=64, help_text="Base32 TOTP secret.")
+    # Sealed in the database (see trellis.core.sealed): a backup alone does not give it away.
+    secret = SealedField(help_text="Base32 TOTP secret.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The 30-second step of the last code accepted: a code is good once, never replayed.
     last_step = models.BigIntegerField(default=0)

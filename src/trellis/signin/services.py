@@ -396,8 +396,8 @@ def two_factor_enrolment_start(*, user: User, renew: bool = False) -> TwoFactorD
     device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
     if device is not None and device.is_confirmed:
         raise ValidationError("Two-factor sign-in is already set up for this account.")
-    if device is not None and not renew:
-        return device
+    if device is not None and not renew and device.secret:
+        return device  # (an empty secret is one that could not be unsealed: draw a new one)
     if device is not None:
         device.secret = totp.new_secret()
         device.save(update_fields=["secret"])

@@ -45,8 +45,8 @@ def plain_code(raw: str) -> str:
 def matching_step(secret: str, raw: str, moment: dt.datetime | None = None) -> int | None:
     """The step (now, one before or one after) whose code ``raw`` is, or None."""
     code = plain_code(raw)
-    if len(code) != DIGITS or not code.isdigit():
-        return None
+    if not secret or len(code) != DIGITS or not code.isdigit():
+        return None  # no secret (one that could not be unsealed) matches nothing
     now = step_at(moment)
     for step in (now - 1, now, now + 1):
         if hmac.compare_digest(code_for_step(secret, step), code):

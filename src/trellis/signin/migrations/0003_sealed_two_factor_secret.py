@@ -1,0 +1,38 @@
+from django.db import migrations
+
+import trellis.core.sealed
+
+
+def seal_saved_secrets(apps, schema_editor):
+    """Secrets saved before sealing read as they are (no prefix); saving them seals them."""
+    Device = apps.get_model("signin", "TwoFactorDevice")
+    for device in Device.objects.using(schema_editor.connection.alias).iterator():
+        if device.secret:
+            device.save(update_fields=["secret"])
+
+
+def unseal_secrets(apps, schema_editor):
+    """Back to plain text (through the ORM the value would be sealed again)."""
+    Device = apps.get_model("signin", "TwoFactorDevice")
+    table = schema_editor.quote_name(Device._meta.db_table)
+    with schema_editor.connection.cursor() as cursor:
+        for device in Device.objects.using(schema_editor.connection.alias).iterator():
+            cursor.execute(
+                f"UPDATE {table} SET secret = %s WHERE id = %s",  # noqa: S608 — a quoted name
+                [device.secret, device.pk],
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("signin", "0002_two_factor"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="twofactordevice",
+            name="secret",
+            field=trellis.core.sealed.SealedField(help_text="Base32 TOTP secret."),
+        ),
+        migrations.RunPython(seal_saved_secrets, unseal_secrets),
+    ]
