@@ -117,8 +117,13 @@ def _pytest(files: list[str]) -> list[str]:
     ]  # fmt: skip
 
 
-def _env(record: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "TRELLIS_TRUST_FIGURES": str(record)}
+def _env(record: Path, job: int | None = None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRELLIS_TRUST_FIGURES": str(record)}
+    url = env.get("DATABASE_URL", "")
+    if job is not None and url.startswith(("postgres://", "postgresql://")):
+        # Each job's pytest makes (and drops) test_<name>: one name per job keeps them apart.
+        env["DATABASE_URL"] = f"{url}_job{job}"
+    return env
 
 
 def _run_jobs(groups: list[list[str]], path: Path) -> tuple[int, list[Path]]:
@@ -127,11 +132,15 @@ def _run_jobs(groups: list[list[str]], path: Path) -> tuple[int, list[Path]]:
     records = [path.with_suffix(f".{n}.jsonl") for n in range(len(groups))]
     logs = [path.with_suffix(f".{n}.log") for n in range(len(groups))]
     running = []
-    for files, record, log in zip(groups, records, logs, strict=True):
+    for job, (files, record, log) in enumerate(zip(groups, records, logs, strict=True)):
         record.unlink(missing_ok=True)
         with log.open("w", encoding="utf-8") as out:
             process = subprocess.Popen(
-                _pytest(files), cwd=ROOT, env=_env(record), stdout=out, stderr=subprocess.STDOUT
+                _pytest(files),
+                cwd=ROOT,
+                env=_env(record, job),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         running.append(process)
     codes = [process.wait() for process in running]
@@ -139,7 +148,8 @@ def _run_jobs(groups: list[list[str]], path: Path) -> tuple[int, list[Path]]:
         names = ", ".join(Path(f).stem.removeprefix("test_") for f in files)
         print(f"\n--- job {n} of {len(groups)} ({names}): exit {code}")
         print(log.read_text(encoding="utf-8"), end="")
-    return max(codes), records
+    # The first failure's code (a job killed by a signal has a negative one).
+    return next((code for code in codes if code), 0), records
 
 
 def _commit() -> str:

@@ -30,5 +30,8 @@ def test_jobs_run_every_test_file_once_in_groups_of_about_equal_time(jobs):
     assert len(groups) == min(jobs, len(expected)) and all(groups)
     seconds = {f"trust/{spec.test}.py": spec.seconds for spec in FIGURES}
     loads = [sum(seconds.get(file, 10) for file in group) for group in groups]
-    # Longest first onto the least loaded group: no group is more than one file over another.
-    assert max(loads) - min(loads) <= max(seconds.values())
+    # Longest first onto the least loaded group: the longest group is within one file of an
+    # even share, and for two jobs well under two thirds of the whole.
+    assert max(loads) <= sum(loads) / len(groups) + max(seconds.values())
+    if jobs == 2:
+        assert max(loads) < 0.6 * sum(loads), loads

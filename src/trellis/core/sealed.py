@@ -3,7 +3,8 @@ derived from ``SECRET_KEY``, so that a dump or a backup of the database alone do
 away. Two-factor secrets are sealed this way.
 
 Keys rotate the way Django's signing keys do: a value sealed under a key still listed in
-``SECRET_KEY_FALLBACKS`` opens, and is sealed under ``SECRET_KEY`` the next time it is saved. A
+``SECRET_KEY_FALLBACKS`` opens, and is sealed under ``SECRET_KEY`` the next time it is saved (a
+two-factor secret is saved again at each sign-in with a code). A
 value that opens under none of them reads as empty, and the error log says why; a value saved
 before sealing began (no prefix) reads as it is and is sealed at its next save.
 """

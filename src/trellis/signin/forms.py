@@ -117,9 +117,11 @@ class TwoFactorCodeForm(forms.Form):
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
         return cleaned
 
-    def failed(self, message: str) -> None:
-        username = self.user.get_username()
-        lockout.failure_record(username=username, address=self.address, step=CODE)
+    def failed(self, message: str, *, counted: bool = False) -> None:
+        """Show ``message`` at the field; count the wrong code unless the service has."""
+        if not counted:
+            username = self.user.get_username()
+            lockout.failure_record(username=username, address=self.address, step=CODE)
         self.add_error("code", message)
 
     def passed(self) -> None:

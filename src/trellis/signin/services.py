@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
+from trellis.core import lockout
 from trellis.core.audit import audit_record
-from trellis.core.models import District, Membership, Role, User
+from trellis.core.models import District, LoginAttempt, Membership, Role, User
 from trellis.org.models import Staff, StaffClassification
 from trellis.org.services import staff_user_link
 from trellis.signin import totp
@@ -435,11 +436,21 @@ def two_factor_enrolment_confirm(
 
 
 @transaction.atomic
-def two_factor_check(*, user: User, code: str, moment: dt.datetime | None = None) -> bool:
+def two_factor_check(
+    *, user: User, code: str, address: str, moment: dt.datetime | None = None
+) -> bool:
     """Is ``code`` a good second factor for ``user`` now? A code from the app is good once
-    (a later step than the last one used); a recovery code is good once, then spent."""
+    (a later step than the last one used); a recovery code is good once, then spent.
+
+    A wrong code is counted here (``lockout``, from ``address``) and recorded in the audit
+    history, while the person's device row is locked: guesses sent side by side wait their
+    turn, so none slips past the cap on wrong codes. A right code reseals the secret under the
+    current ``SECRET_KEY`` (it may have been sealed under a fallback)."""
     device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
     if device is None or not device.is_confirmed:
+        return False
+    username = user.get_username()
+    if lockout.codes_locked(username=username):
         return False
     if totp.looks_like_recovery_code(code):
         spent = RecoveryCode.objects.filter(
@@ -448,14 +459,19 @@ def two_factor_check(*, user: User, code: str, moment: dt.datetime | None = None
         if spent:
             action = "signin.recovery_code_used"
             _two_factor_audit(user=user, actor=user, action=action, target=device)
-        return bool(spent)
-    step = totp.matching_step(device.secret, code, moment)
-    if step is None or step <= device.last_step:
-        return False
-    device.last_step = step
-    device.save(update_fields=["last_step"])
-    _two_factor_audit(user=user, actor=user, action="signin.two_factor_passed", target=device)
-    return True
+            return True
+    else:
+        step = totp.matching_step(device.secret, code, moment)
+        if step is not None and step > device.last_step:
+            device.last_step = step
+            device.save(update_fields=["last_step", "secret"])
+            _two_factor_audit(
+                user=user, actor=user, action="signin.two_factor_passed", target=device
+            )
+            return True
+    lockout.failure_record(username=username, address=address, step=LoginAttempt.Step.CODE)
+    _two_factor_audit(user=user, actor=user, action="signin.two_factor_failed", target=device)
+    return False
 
 
 @transaction.atomic

@@ -130,11 +130,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('signin:two-factor-setup')}?{request.GET.urlencode()}")
     form = _code_form(request, user)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_check(user=user, code=form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        if services.two_factor_check(user=user, code=code, address=form.address):
             form.passed()
             two_factor_passed(request)
             return redirect(_next_url(request))
-        form.failed("That code is not right, or it has been used already. Wait for a new one.")
+        wrong = "That code is not right, or it has been used already. Wait for a new one."
+        form.failed(wrong, counted=True)
     context = {**_BARE_HEADER, "form": form, "next": _next_url(request)}
     return render(request, "signin/two_factor_verify.html", context, status=_status(form))
 

@@ -61,6 +61,17 @@ def test_a_rotated_key_still_opens_through_its_fallback_and_the_next_save_reseal
         assert TwoFactorDevice.objects.get(pk=device.pk).secret == secret
 
 
+def test_signing_in_with_a_code_reseals_the_secret_under_the_current_key():
+    secret = totp.new_secret()
+    with override_settings(SECRET_KEY=OLD_KEY):
+        device = device_for(secret)
+    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY]):
+        good = totp.code_for_step(secret, totp.step_at())
+        assert services.two_factor_check(user=device.user, code=good, address="10.0.0.9")
+    with override_settings(SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[]):
+        assert TwoFactorDevice.objects.get(pk=device.pk).secret == secret
+
+
 def test_a_secret_no_key_opens_reads_empty_matches_no_code_and_is_logged(caplog):
     secret = totp.new_secret()
     with override_settings(SECRET_KEY=OLD_KEY):
@@ -71,7 +82,7 @@ def test_a_secret_no_key_opens_reads_empty_matches_no_code_and_is_logged(caplog)
         assert "SECRET_KEY_FALLBACKS" in caplog.text
         # Neither the real code nor a code made from an empty secret is let through.
         for guess in (totp.code_for_step(secret, totp.step_at()), "000000", "123456"):
-            assert not services.two_factor_check(user=device.user, code=guess)
+            assert not services.two_factor_check(user=device.user, code=guess, address="10.0.0.9")
         # Setting up again draws a new secret instead of showing an empty one.
         TwoFactorDevice.objects.filter(pk=device.pk).update(confirmed_at=None)
         again = services.two_factor_enrolment_start(user=device.user)

@@ -17,6 +17,11 @@ def unseal_secrets(apps, schema_editor):
     table = schema_editor.quote_name(Device._meta.db_table)
     with schema_editor.connection.cursor() as cursor:
         for device in Device.objects.using(schema_editor.connection.alias).iterator():
+            if not device.secret:  # no key opens it: writing it out empty would lose it
+                raise RuntimeError(
+                    f"The two-factor secret of device {device.pk} opens under neither "
+                    "SECRET_KEY nor SECRET_KEY_FALLBACKS; set the key it was sealed under."
+                )
             cursor.execute(
                 f"UPDATE {table} SET secret = %s WHERE id = %s",  # noqa: S608 — a quoted name
                 [device.secret, device.pk],

@@ -149,6 +149,21 @@ def test_wrong_codes_from_many_addresses_lock_that_accounts_code_step(alice, han
         assert not LoginAttempt.objects.filter(username="alice").exists()
 
 
+def test_the_service_counts_wrong_codes_itself_so_the_cap_holds_without_the_form(alice):
+    # Guesses sent side by side all pass the form's check before any is counted; the service
+    # counts each under the device's lock and checks the cap again there.
+    device = enrolled(alice.user)
+    with override_settings(TRELLIS_LOCKOUT_CODES_PER_USERNAME=3):
+        for n in range(3):
+            assert not services.two_factor_check(
+                user=alice.user, code="000000", address=f"10.9.0.{n + 1}"
+            )
+        assert not services.two_factor_check(user=alice.user, code=code(device), address="10.9.1.1")
+    assert LoginAttempt.objects.filter(username="alice", step="code").count() == 3
+    failed = AuditEvent.objects.filter(action="signin.two_factor_failed", actor=alice.user)
+    assert failed.count() == 3
+
+
 def test_wrong_passwords_from_many_addresses_leave_the_owners_code_step_open(alice):
     device = enrolled(alice.user)
     for n in range(30):
