@@ -1,12 +1,13 @@
 """Values kept sealed in the database: encrypted (Fernet: AES-128-CBC with an HMAC) under a key
 derived from ``SECRET_KEY``, so that a dump or a backup of the database alone does not give them
-away. Two-factor secrets are sealed this way.
+away, and one who can write to it cannot plant a value of their own (a Fernet token carries an
+HMAC). Two-factor secrets are sealed this way.
 
 Keys rotate the way Django's signing keys do: a value sealed under a key still listed in
 ``SECRET_KEY_FALLBACKS`` opens, and is sealed under ``SECRET_KEY`` the next time it is saved (a
 two-factor secret is saved again at each sign-in with a code). A
-value that opens under none of them reads as empty, and the error log says why; a value saved
-before sealing began (no prefix) reads as it is and is sealed at its next save.
+value that opens under none of them, or that is not sealed at all, reads as empty, and the error
+log says why. (The migration that began sealing sealed the values saved before it.)
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def seal(plain: str) -> str:
 
 def unseal(stored: str) -> str:
     if not stored.startswith(PREFIX):
-        return stored  # saved before sealing began
+        # Written around the application (everything it saves is sealed): not to be trusted.
+        log.error("A value that should be sealed is stored in plain text; it reads as empty.")
+        return ""
     try:
         return _keys().decrypt(stored.removeprefix(PREFIX).encode()).decode()
     except InvalidToken:

@@ -89,14 +89,17 @@ def test_a_secret_no_key_opens_reads_empty_matches_no_code_and_is_logged(caplog)
         assert len(again.secret) == 32 and again.secret != secret
 
 
-def test_the_migration_seals_secrets_saved_before_it():
+def test_a_plain_value_is_not_trusted_and_the_migration_seals_those_saved_before_it():
     secret = totp.new_secret()
     device = device_for(totp.new_secret())
     with connection.cursor() as cursor:  # as a row saved before sealing began
         cursor.execute(
             "UPDATE signin_twofactordevice SET secret = %s WHERE id = %s", [secret, device.pk]
         )
-    assert TwoFactorDevice.objects.get(pk=device.pk).secret == secret
+    # Until sealed, a plain value is not trusted: it reads as empty and matches no code.
+    assert TwoFactorDevice.objects.get(pk=device.pk).secret == ""
+    planted = totp.code_for_step(secret, totp.step_at())
+    assert not services.two_factor_check(user=device.user, code=planted, address="10.0.0.9")
     migration = importlib.import_module("trellis.signin.migrations.0003_sealed_two_factor_secret")
     # The functions use only these two of a schema editor (SQLite opens no real one inside the
     # test's transaction).

@@ -4,11 +4,18 @@ import trellis.core.sealed
 
 
 def seal_saved_secrets(apps, schema_editor):
-    """Secrets saved before sealing read as they are (no prefix); saving them seals them."""
+    """Seal the secrets saved in plain text before this migration (read and written in SQL:
+    through the field, a plain value reads as empty)."""
     Device = apps.get_model("signin", "TwoFactorDevice")
-    for device in Device.objects.using(schema_editor.connection.alias).iterator():
-        if device.secret:
-            device.save(update_fields=["secret"])
+    table = schema_editor.quote_name(Device._meta.db_table)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, secret FROM {table}")  # noqa: S608 — a quoted name
+        for pk, secret in cursor.fetchall():
+            if secret and not secret.startswith(trellis.core.sealed.PREFIX):
+                cursor.execute(
+                    f"UPDATE {table} SET secret = %s WHERE id = %s",  # noqa: S608 — a quoted name
+                    [trellis.core.sealed.seal(secret), pk],
+                )
 
 
 def unseal_secrets(apps, schema_editor):
