@@ -6,10 +6,10 @@ from django import forms
 
 from trellis.core import lockout
 from trellis.core.forms import LOCKED_MESSAGE
-from trellis.core.models import LoginAttempt, User
+from trellis.core.models import User
 from trellis.signin.models import ProviderKind, SignInProvider
 
-CODE = LoginAttempt.Step.CODE
+CODE = lockout.Step.CODE
 CODES_LOCKED_MESSAGE = (
     "Too many wrong codes for this account. Wait 15 minutes and try again. Phone lost? Use a "
     "recovery code then, or ask whoever runs Trellis for your district to reset two-factor "

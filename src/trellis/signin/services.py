@@ -21,7 +21,7 @@ from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from trellis.core import lockout
 from trellis.core.audit import audit_record
-from trellis.core.models import District, LoginAttempt, Membership, Role, User
+from trellis.core.models import District, Membership, Role, User
 from trellis.org.models import Staff, StaffClassification
 from trellis.org.services import staff_user_link
 from trellis.signin import totp
@@ -469,7 +469,7 @@ def two_factor_check(
                 user=user, actor=user, action="signin.two_factor_passed", target=device
             )
             return True
-    lockout.failure_record(username=username, address=address, step=LoginAttempt.Step.CODE)
+    lockout.failure_record(username=username, address=address, step=lockout.Step.CODE)
     _two_factor_audit(user=user, actor=user, action="signin.two_factor_failed", target=device)
     return False
 
